@@ -1,0 +1,66 @@
+"""The ``scrutiny`` command line: a thin layer over ``commands`` handlers.
+
+Heavy modules (SQLAlchemy, eventsourcing, pydantic, cryptography) are imported
+inside command functions, so ``scrutiny --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from commands.settings import Settings
+
+
+class LedgerGroup(click.Group):
+    """Maps the ledger's error tree onto one ``Error:`` line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from ledger.errors import LedgerError
+
+        try:
+            return super().invoke(ctx)
+        except LedgerError as exc:
+            raise LedgerFailure(exc) from exc
+
+
+class LedgerFailure(click.ClickException):
+    def __init__(self, error: Exception) -> None:
+        message = " ".join(str(error).split()) or type(error).__name__
+        super().__init__(message)
+        self.exit_code = getattr(error, "exit_code", 1)
+
+    def show(self, file: Any = None) -> None:
+        from commands.output import safe_text
+
+        click.echo(f"Error: {safe_text(self.format_message())}", err=True)
+
+
+@click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", metavar="URL", help="Ledger database URL or SQLite file [env SCRUTINY_DB; default sqlite:///scrutiny.sqlite3].")
+@click.option("--as", "actor", metavar="PERSON", help="Id of the person recording the act [env SCRUTINY_ACTOR].")
+@click.option("--key", metavar="PATH", help="Signing key file [env SCRUTINY_KEY; default scrutiny.key].")
+@click.version_option(package_name="scrutiny-ledger", prog_name="scrutiny")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) -> None:
+    """Scrutiny Ledger: the provable record of a safeguarding partnership's scrutiny.
+
+    Every scrutiny act is an immutable event in a Merkle-hashed log; signed
+    checkpoints let anyone check that nothing was changed or removed.
+
+    Exit codes: 0 ok; 1 refused by a domain rule or not found; 2 bad usage or
+    invalid input; 3 integrity failure.
+    """
+    ctx.obj = Settings.resolve(db, actor, key)
+
+
+from commands.cli import admin as _admin  # noqa: E402
+from commands.cli import registry as _registry  # noqa: E402
+
+_admin.register(cli)
+_registry.register(cli)
+
+
+def main() -> None:
+    cli(prog_name="scrutiny")

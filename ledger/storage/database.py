@@ -1,0 +1,178 @@
+"""One URL, two engines: the embedded SQLite file and PostgreSQL.
+
+This module and its siblings are the only places SQLAlchemy appears in
+``ledger/``. Driver errors are translated here into the ledger's own tree
+(``ledger.errors``) with ``raise ... from``, so nothing from SQLAlchemy or a
+driver escapes.
+
+SQLite write transactions start with ``BEGIN IMMEDIATE`` so that a second
+process waits for the write lock instead of failing half-way with "database
+is locked"; the file runs in WAL mode with ``synchronous=FULL`` (a committed
+event survives a power cut). PostgreSQL serialises appends on the one head row
+with ``SELECT ... FOR UPDATE``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import make_url
+
+from ledger.errors import AppendOnlyViolation, ConflictError, InvalidInputError, StorageError
+from ledger.storage import schema
+
+DEFAULT_URL = "sqlite:///scrutiny.sqlite3"
+SQLITE_BUSY_TIMEOUT_SECONDS = 60
+
+
+def normalise_url(url: str) -> str:
+    """Accept a bare file path or a plain ``postgresql://`` URL as well."""
+    url = url.strip()
+    if not url:
+        raise InvalidInputError("the database URL is empty")
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def describe_url(url: str) -> str:
+    """The URL without a password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except sa_exc.ArgumentError:
+        return url
+
+
+class Database:
+    """An engine plus the dialect facts the ledger needs."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalise_url(url)
+        try:
+            parsed = make_url(self.url)
+        except sa_exc.ArgumentError as exc:
+            raise InvalidInputError(f"not a database URL: {url!r}") from exc
+        self.dialect = parsed.get_backend_name()
+        if self.dialect == "sqlite":
+            self.engine = _sqlite_engine(self.url, parsed.database)
+        elif self.dialect == "postgresql":
+            if parsed.get_driver_name() != "psycopg":
+                parsed = parsed.set(drivername="postgresql+psycopg")
+                self.url = parsed.render_as_string(hide_password=False)
+            self.engine = create_engine(
+                self.url, pool_pre_ping=True, pool_size=5, max_overflow=10
+            )
+        else:
+            raise InvalidInputError(
+                f"unsupported database {self.dialect!r}: use a sqlite:/// file or postgresql:// URL"
+            )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    def describe(self) -> str:
+        return describe_url(self.url)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        with translate_errors(), self.engine.connect() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction: committed on success, rolled back on any error."""
+        with translate_errors(), self.engine.connect() as conn:
+            conn = conn.execution_options(scrutiny_write=True)
+            with conn.begin():
+                yield conn
+
+    def create_schema(self) -> None:
+        with self.write() as conn:
+            schema.metadata.create_all(conn)
+            ddl = (
+                schema.sqlite_trigger_ddl()
+                if self.is_sqlite
+                else schema.postgresql_trigger_ddl()
+            )
+            for statement in ddl:
+                conn.exec_driver_sql(statement)
+            if conn.execute(schema.head.select()).first() is None:
+                conn.execute(
+                    schema.head.insert().values(id=1, size=0, last_recorded_at="")
+                )
+
+    def has_schema(self) -> bool:
+        from sqlalchemy import inspect
+
+        with self.read() as conn:
+            return inspect(conn).has_table("ledger_events")
+
+
+def _sqlite_engine(url: str, database: str | None) -> Engine:
+    if not database or database == ":memory:":
+        raise InvalidInputError("the ledger needs a SQLite file, not an in-memory database")
+    parent = Path(database).expanduser().resolve().parent
+    if not parent.is_dir():
+        raise InvalidInputError(f"directory {parent} does not exist")
+    engine = create_engine(
+        url,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy's "begin" event decide how each transaction starts.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):  # type: ignore[no-untyped-def]
+        if conn.get_execution_options().get("scrutiny_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+_UNIQUE_STREAM = re.compile(r"ledger_events_stream_version|ledger_events\.stream_id", re.I)
+
+
+@contextlib.contextmanager
+def translate_errors() -> Iterator[None]:
+    """Map SQLAlchemy and driver errors onto the ledger's error tree."""
+    try:
+        yield
+    except sa_exc.IntegrityError as exc:
+        message = str(exc.orig)
+        if _UNIQUE_STREAM.search(message):
+            raise ConflictError(
+                "another writer recorded this stream version first; reload and retry"
+            ) from exc
+        raise StorageError(f"the database refused the write: {_first_line(message)}") from exc
+    except sa_exc.DBAPIError as exc:
+        message = str(exc.orig)
+        if schema.APPEND_ONLY_MESSAGE in message:
+            raise AppendOnlyViolation(_first_line(message)) from exc
+        raise StorageError(f"database error: {_first_line(message)}") from exc
+    except sa_exc.SQLAlchemyError as exc:
+        raise StorageError(f"database error: {_first_line(str(exc))}") from exc
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "unknown error"

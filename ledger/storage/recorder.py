@@ -1,0 +1,332 @@
+"""The ledger's recorder: eventsourcing's ``ApplicationRecorder`` on SQLAlchemy Core.
+
+One call of :meth:`LedgerRecorder.insert_events` is one transaction that
+
+1. takes the append lock (``BEGIN IMMEDIATE`` on SQLite, ``SELECT ... FOR
+   UPDATE`` of the head row on PostgreSQL) and reads the tree size ``n``;
+2. gives the events the dense positions ``n, n+1, ...`` and one
+   ``recorded_at`` (UTC, never before the previous event's);
+3. inserts the rows, their leaf hashes and every complete Merkle subtree the
+   append completes (O(k + log n) hashes, one read of the old frontier);
+4. moves the head and commits.
+
+A failure anywhere rolls the whole transaction back: no position is consumed
+and no partial batch remains. Notification ids are positions plus one, because
+the library numbers its application sequence from 1.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    Notification,
+    StoredEvent,
+    Subscription,
+)
+from sqlalchemy import Connection, and_, func, select, tuple_
+
+from ledger import integrity
+from ledger.errors import StorageError
+from ledger.records import StoredRecord, format_recorded_at, leaf_input
+from ledger.storage import schema
+from ledger.storage.database import Database
+
+NOTIFICATION_ID_OFFSET = 1
+
+
+class LedgerRecorder(ApplicationRecorder):
+    """Append-only, Merkle-hashed event storage for SQLite and PostgreSQL."""
+
+    def __init__(self, database: Database, *, uuid_ids: bool = False) -> None:
+        self.database = database
+        self.uuid_ids = uuid_ids
+
+    # -- writing ----------------------------------------------------------------
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        if not stored_events:
+            return []
+        with self.database.write() as conn:
+            size, last_recorded_at = self._lock_head(conn)
+            recorded_at = _monotonic_recorded_at(last_recorded_at)
+            rows = []
+            leaf_hashes = []
+            for offset, stored in enumerate(stored_events):
+                position = size + offset
+                stream_id = str(stored.originator_id)
+                rows.append(
+                    {
+                        "position": position,
+                        "stream_id": stream_id,
+                        "stream_version": stored.originator_version,
+                        "topic": stored.topic,
+                        "recorded_at": recorded_at,
+                        "state": stored.state,
+                    }
+                )
+                leaf_hashes.append(
+                    integrity.leaf_hash(
+                        leaf_input(
+                            position,
+                            stream_id,
+                            stored.originator_version,
+                            stored.topic,
+                            recorded_at,
+                            stored.state,
+                        )
+                    )
+                )
+            conn.execute(schema.events.insert(), rows)
+            frontier = self._fetch_nodes(conn, integrity.subtree_plan(0, size))
+            nodes = integrity.complete_subtrees_after_append(
+                size, leaf_hashes, lambda level, idx: frontier[(level, idx)]
+            )
+            conn.execute(
+                schema.tree.insert(),
+                [{"level": level, "idx": idx, "hash": digest} for level, idx, digest in nodes],
+            )
+            new_size = size + len(stored_events)
+            conn.execute(
+                schema.head.update()
+                .where(schema.head.c.id == 1)
+                .values(size=new_size, last_recorded_at=recorded_at)
+            )
+        return list(range(size + NOTIFICATION_ID_OFFSET, new_size + NOTIFICATION_ID_OFFSET))
+
+    def _lock_head(self, conn: Connection) -> tuple[int, str]:
+        query = select(schema.head.c.size, schema.head.c.last_recorded_at).where(
+            schema.head.c.id == 1
+        )
+        if not self.database.is_sqlite:
+            query = query.with_for_update()
+        row = conn.execute(query).first()
+        if row is None:
+            raise StorageError("the ledger's head row is missing; run 'scrutiny init'")
+        return int(row.size), str(row.last_recorded_at)
+
+    # -- reading events -----------------------------------------------------------
+
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        e = schema.events.c
+        query = select(e.stream_id, e.stream_version, e.topic, e.state).where(
+            e.stream_id == str(originator_id)
+        )
+        if gt is not None:
+            query = query.where(e.stream_version > gt)
+        if lte is not None:
+            query = query.where(e.stream_version <= lte)
+        query = query.order_by(e.stream_version.desc() if desc else e.stream_version)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.database.read() as conn:
+            rows = conn.execute(query).all()
+        return [
+            StoredEvent(
+                originator_id=self._originator_id(row.stream_id),
+                originator_version=row.stream_version,
+                topic=row.topic,
+                state=bytes(row.state),
+            )
+            for row in rows
+        ]
+
+    def select_notifications(
+        self,
+        start: int | None,
+        limit: int,
+        stop: int | None = None,
+        topics: Sequence[str] = (),
+        *,
+        inclusive_of_start: bool = True,
+    ) -> Sequence[Notification]:
+        e = schema.events.c
+        query = select(e.position, e.stream_id, e.stream_version, e.topic, e.state)
+        if start is not None:
+            first = start - NOTIFICATION_ID_OFFSET
+            query = query.where(e.position >= first if inclusive_of_start else e.position > first)
+        if stop is not None:
+            query = query.where(e.position <= stop - NOTIFICATION_ID_OFFSET)
+        if topics:
+            query = query.where(e.topic.in_(list(topics)))
+        query = query.order_by(e.position).limit(limit)
+        with self.database.read() as conn:
+            rows = conn.execute(query).all()
+        return [
+            Notification(
+                id=row.position + NOTIFICATION_ID_OFFSET,
+                originator_id=self._originator_id(row.stream_id),
+                originator_version=row.stream_version,
+                topic=row.topic,
+                state=bytes(row.state),
+            )
+            for row in rows
+        ]
+
+    def max_notification_id(self) -> int | None:
+        with self.database.read() as conn:
+            size = conn.execute(select(func.max(schema.events.c.position))).scalar()
+        return None if size is None else int(size) + NOTIFICATION_ID_OFFSET
+
+    def subscribe(
+        self, gt: int | None = None, topics: Sequence[str] = ()
+    ) -> Subscription[ApplicationRecorder]:
+        return PollingSubscription(self, gt=gt, topics=topics)
+
+    def _originator_id(self, stream_id: str) -> UUID | str:
+        return UUID(stream_id) if self.uuid_ids else stream_id
+
+    # -- reading the ledger itself -----------------------------------------------
+
+    def size(self) -> int:
+        """The tree size according to the head row (not trusted by verify)."""
+        with self.database.read() as conn:
+            return int(
+                conn.execute(select(schema.head.c.size).where(schema.head.c.id == 1)).scalar_one()
+            )
+
+    def iter_records(
+        self, start: int = 0, stop: int | None = None, page_size: int = 5000
+    ) -> Iterator[StoredRecord]:
+        """Stored rows in position order, read in pages; never the whole log at once."""
+        e = schema.events.c
+        after = start - 1
+        while True:
+            query = select(
+                e.position, e.stream_id, e.stream_version, e.topic, e.recorded_at, e.state
+            ).where(e.position > after)
+            if stop is not None:
+                query = query.where(e.position < stop)
+            query = query.order_by(e.position).limit(page_size)
+            with self.database.read() as conn:
+                rows = conn.execute(query).all()
+            for row in rows:
+                yield StoredRecord(
+                    position=int(row.position),
+                    stream_id=row.stream_id,
+                    stream_version=int(row.stream_version),
+                    topic=row.topic,
+                    recorded_at=row.recorded_at,
+                    state=bytes(row.state),
+                )
+            if len(rows) < page_size:
+                return
+            after = int(rows[-1].position)
+
+    def stored_leaf_hashes(self, start: int, stop: int) -> dict[int, bytes]:
+        t = schema.tree.c
+        with self.database.read() as conn:
+            rows = conn.execute(
+                select(t.idx, t.hash).where(and_(t.level == 0, t.idx >= start, t.idx < stop))
+            ).all()
+        return {int(row.idx): bytes(row.hash) for row in rows}
+
+    def count_tree_nodes(self) -> int:
+        with self.database.read() as conn:
+            return int(conn.execute(select(func.count()).select_from(schema.tree)).scalar_one())
+
+    def tree_nodes(self, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        with self.database.read() as conn:
+            return self._fetch_nodes(conn, keys)
+
+    def _fetch_nodes(
+        self, conn: Connection, keys: Sequence[tuple[int, int]]
+    ) -> dict[tuple[int, int], bytes]:
+        if not keys:
+            return {}
+        t = schema.tree.c
+        rows = conn.execute(
+            select(t.level, t.idx, t.hash).where(tuple_(t.level, t.idx).in_(list(keys)))
+        ).all()
+        return {(int(row.level), int(row.idx)): bytes(row.hash) for row in rows}
+
+    def root(self, size: int) -> bytes:
+        """The Merkle root of the first ``size`` events, from stored subtrees."""
+        nodes = self.tree_nodes(integrity.subtree_plan(0, size))
+        return integrity.root_from_store(size, lambda level, idx: nodes[(level, idx)])
+
+    # -- checkpoints and facts ------------------------------------------------------
+
+    def append_checkpoint(self, tree_size: int, signed_note: str) -> int:
+        with self.database.write() as conn:
+            c = schema.checkpoints.c
+            next_id = conn.execute(select(func.coalesce(func.max(c.id), 0) + 1)).scalar_one()
+            conn.execute(
+                schema.checkpoints.insert().values(
+                    id=next_id,
+                    tree_size=tree_size,
+                    recorded_at=format_recorded_at(datetime.now(timezone.utc)),
+                    signed_note=signed_note,
+                )
+            )
+        return int(next_id)
+
+    def checkpoints(self) -> list[tuple[int, int, str, str]]:
+        """(id, tree_size, recorded_at, signed_note) of every stored checkpoint."""
+        c = schema.checkpoints.c
+        with self.database.read() as conn:
+            rows = conn.execute(
+                select(c.id, c.tree_size, c.recorded_at, c.signed_note).order_by(c.id)
+            ).all()
+        return [(int(r.id), int(r.tree_size), r.recorded_at, r.signed_note) for r in rows]
+
+    def get_meta(self, key: str) -> str | None:
+        m = schema.meta.c
+        with self.database.read() as conn:
+            return conn.execute(select(m.value).where(m.key == key)).scalar()
+
+    def put_meta(self, key: str, value: str) -> None:
+        with self.database.write() as conn:
+            conn.execute(schema.meta.insert().values(key=key, value=value))
+
+
+def _monotonic_recorded_at(last: str) -> str:
+    now = format_recorded_at(datetime.now(timezone.utc))
+    # The fixed-width format sorts as text exactly as it sorts as time.
+    return max(now, last)
+
+
+class PollingSubscription(Subscription[ApplicationRecorder]):
+    """Follows the log by polling; neither engine pushes to this recorder."""
+
+    poll_interval = 0.05
+    page_size = 500
+
+    def __init__(
+        self, recorder: LedgerRecorder, gt: int | None = None, topics: Sequence[str] = ()
+    ) -> None:
+        super().__init__(recorder=recorder, gt=gt, topics=topics)
+        self._buffer: list[Notification] = []
+
+    def __next__(self) -> Notification:
+        while not self._has_been_stopped:
+            if self._buffer:
+                notification = self._buffer.pop(0)
+                self._last_notification_id = notification.id
+                return notification
+            self._buffer = list(
+                self._recorder.select_notifications(
+                    start=self._last_notification_id,
+                    limit=self.page_size,
+                    topics=self._topics,
+                    inclusive_of_start=False,
+                )
+            )
+            if not self._buffer:
+                time.sleep(self.poll_interval)
+        raise StopIteration

@@ -1,0 +1,113 @@
+"""Tables of the ledger, and the triggers that make history append-only.
+
+``ledger_events``       one row per event, the stored record (see ledger.records)
+``ledger_tree``         hashes of complete Merkle subtrees, (level, idx) -> hash;
+                        level 0 holds the leaf hashes
+``ledger_checkpoints``  signed tree heads, exactly as signed
+``ledger_meta``         facts about the ledger written once (origin, verifier key)
+``ledger_head``         one row: the tree size and the last recorded_at. It is the
+                        lock that serialises appends, and the only row that is
+                        ever updated; verification never trusts it.
+
+The first four refuse UPDATE and DELETE (and, on PostgreSQL, TRUNCATE) by
+trigger, on both engines.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+events = Table(
+    "ledger_events",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("stream_id", Text, nullable=False),
+    Column("stream_version", BigInteger, nullable=False),
+    Column("topic", Text, nullable=False),
+    Column("recorded_at", Text, nullable=False),
+    Column("state", LargeBinary, nullable=False),
+    UniqueConstraint("stream_id", "stream_version", name="ledger_events_stream_version"),
+)
+
+tree = Table(
+    "ledger_tree",
+    metadata,
+    Column("level", SmallInteger, nullable=False),
+    Column("idx", BigInteger, nullable=False),
+    Column("hash", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("level", "idx", name="ledger_tree_pk"),
+)
+
+checkpoints = Table(
+    "ledger_checkpoints",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("tree_size", BigInteger, nullable=False),
+    Column("recorded_at", Text, nullable=False),
+    Column("signed_note", Text, nullable=False),
+)
+
+meta = Table(
+    "ledger_meta",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+head = Table(
+    "ledger_head",
+    metadata,
+    Column("id", SmallInteger, primary_key=True, autoincrement=False),
+    Column("size", BigInteger, nullable=False),
+    Column("last_recorded_at", Text, nullable=False),
+)
+
+APPEND_ONLY_TABLES = ("ledger_events", "ledger_tree", "ledger_checkpoints", "ledger_meta")
+
+APPEND_ONLY_MESSAGE = "scrutiny ledger: recorded history is append-only"
+
+
+def sqlite_trigger_ddl() -> list[str]:
+    statements = []
+    for table in APPEND_ONLY_TABLES:
+        for action in ("UPDATE", "DELETE"):
+            statements.append(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_refuse_{action.lower()} "
+                f"BEFORE {action} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE} ({table})'); END"
+            )
+    return statements
+
+
+def postgresql_trigger_ddl() -> list[str]:
+    statements = [
+        "CREATE OR REPLACE FUNCTION scrutiny_refuse_change() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        f"RAISE EXCEPTION USING MESSAGE = '{APPEND_ONLY_MESSAGE} (' || TG_TABLE_NAME || ')', "
+        "ERRCODE = 'SL001'; END $$"
+    ]
+    for table in APPEND_ONLY_TABLES:
+        statements.append(f"DROP TRIGGER IF EXISTS {table}_refuse_change ON {table}")
+        statements.append(
+            f"CREATE TRIGGER {table}_refuse_change BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION scrutiny_refuse_change()"
+        )
+        statements.append(f"DROP TRIGGER IF EXISTS {table}_refuse_truncate ON {table}")
+        statements.append(
+            f"CREATE TRIGGER {table}_refuse_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION scrutiny_refuse_change()"
+        )
+    return statements
