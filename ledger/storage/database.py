@@ -158,17 +158,14 @@ def translate_errors() -> Iterator[None]:
     """Map SQLAlchemy and driver errors onto the ledger's error tree."""
     try:
         yield
-    except sa_exc.IntegrityError as exc:
-        message = str(exc.orig)
-        if _UNIQUE_STREAM.search(message):
-            raise ConflictError(
-                "another writer recorded this stream version first; reload and retry"
-            ) from exc
-        raise StorageError(f"the database refused the write: {_first_line(message)}") from exc
     except sa_exc.DBAPIError as exc:
         message = str(exc.orig)
         if schema.APPEND_ONLY_MESSAGE in message:
             raise AppendOnlyViolation(_first_line(message)) from exc
+        if isinstance(exc, sa_exc.IntegrityError) and _UNIQUE_STREAM.search(message):
+            raise ConflictError(
+                "another writer recorded this stream version first; reload and retry"
+            ) from exc
         raise StorageError(f"database error: {_first_line(message)}") from exc
     except sa_exc.SQLAlchemyError as exc:
         raise StorageError(f"database error: {_first_line(str(exc))}") from exc
