@@ -32,7 +32,7 @@ from eventsourcing.persistence import (
 from sqlalchemy import Connection, and_, func, select, tuple_
 
 from ledger import integrity
-from ledger.errors import StorageError
+from ledger.errors import InvalidInputError, StorageError
 from ledger.records import StoredRecord, format_recorded_at, leaf_input
 from ledger.storage import schema
 from ledger.storage.database import Database
@@ -54,6 +54,8 @@ class LedgerRecorder(ApplicationRecorder):
     ) -> Sequence[int] | None:
         if not stored_events:
             return []
+        for stored in stored_events:
+            _check_storable(stored)
         with self.database.write() as conn:
             size, last_recorded_at = self._lock_head(conn)
             recorded_at = _monotonic_recorded_at(last_recorded_at)
@@ -293,6 +295,15 @@ class LedgerRecorder(ApplicationRecorder):
     def put_meta(self, key: str, value: str) -> None:
         with self.database.write() as conn:
             conn.execute(schema.meta.insert().values(key=key, value=value))
+
+
+def _check_storable(stored: StoredEvent) -> None:
+    """Refuse, on both engines alike, what one of them could not store as text."""
+    for what, value in (("stream id", str(stored.originator_id)), ("topic", stored.topic)):
+        if not value or "\x00" in value:
+            raise InvalidInputError(f"a {what} must be non-empty text without NUL characters")
+    if not isinstance(stored.state, bytes | bytearray):
+        raise InvalidInputError("an event's state must be bytes")
 
 
 def _monotonic_recorded_at(last: str) -> str:

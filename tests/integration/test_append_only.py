@@ -52,3 +52,16 @@ def test_postgresql_refuses_truncate(initialised, engine_name: str) -> None:
         with pytest.raises(AppendOnlyViolation):
             execute(recorder.database, "TRUNCATE ledger_events")
     assert fetch_one(recorder.database, "SELECT COUNT(*) FROM ledger_events") == (2,)
+
+
+@pytest.mark.parametrize("stream, topic", [("s:\x00", "t"), ("s:a", "t\x00"), ("", "t"), ("s:a", "")])
+def test_text_neither_engine_can_store_is_refused_alike(initialised, stream: str, topic: str) -> None:
+    from eventsourcing.persistence import StoredEvent
+
+    from ledger.errors import InvalidInputError
+
+    db_url, _ = initialised
+    recorder = open_recorder(db_url)
+    with pytest.raises(InvalidInputError):
+        recorder.insert_events([StoredEvent(stream, 1, topic, b"x")])
+    assert recorder.max_notification_id() is None
