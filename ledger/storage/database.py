@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -60,7 +61,9 @@ class Database:
         except sa_exc.ArgumentError as exc:
             raise InvalidInputError(f"not a database URL: {url!r}") from exc
         self.dialect = parsed.get_backend_name()
+        self.sqlite_path: Path | None = None
         if self.dialect == "sqlite":
+            self.sqlite_path = Path(parsed.database or "").expanduser()
             self.engine = _sqlite_engine(self.url, parsed.database)
         elif self.dialect == "postgresql":
             if parsed.get_driver_name() != "psycopg":
@@ -86,16 +89,47 @@ class Database:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
-        with translate_errors(), self.engine.connect() as conn:
+        with translate_errors(self.driver_error), self.engine.connect() as conn:
             yield conn
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction: committed on success, rolled back on any error."""
-        with translate_errors(), self.engine.connect() as conn:
+        with translate_errors(self.driver_error), self.engine.connect() as conn:
             conn = conn.execution_options(scrutiny_write=True)
             with conn.begin():
                 yield conn
+
+    @contextlib.contextmanager
+    def write_cursor(self) -> Iterator[Any]:
+        """One write transaction on a pooled driver connection, for the append path.
+
+        Same guarantees as :meth:`write` (``BEGIN IMMEDIATE`` on SQLite, commit
+        on success, rollback on any error, driver errors translated), without
+        SQLAlchemy's per-statement machinery.
+        """
+        with translate_errors(self.driver_error):
+            connection = self.engine.raw_connection()
+            try:
+                cursor = connection.cursor()
+                if self.is_sqlite:
+                    cursor.execute("BEGIN IMMEDIATE")
+                try:
+                    yield cursor
+                    connection.commit()
+                except BaseException:
+                    connection.rollback()
+                    raise
+                finally:
+                    cursor.close()
+            finally:
+                connection.close()
+
+    @property
+    def driver_error(self) -> type[Exception]:
+        """The driver's own error root (statements run on a raw cursor raise it)."""
+        error: type[Exception] = self.engine.dialect.loaded_dbapi.Error
+        return error
 
     def create_schema(self) -> None:
         with self.write() as conn:
@@ -113,8 +147,11 @@ class Database:
                 )
 
     def has_schema(self) -> bool:
+        """Whether the ledger's tables exist (never creates a SQLite file)."""
         from sqlalchemy import inspect
 
+        if self.sqlite_path is not None and not self.sqlite_path.exists():
+            return False
         with self.read() as conn:
             return inspect(conn).has_table("ledger_events")
 
@@ -154,21 +191,28 @@ _UNIQUE_STREAM = re.compile(r"ledger_events_stream_version|ledger_events\.stream
 
 
 @contextlib.contextmanager
-def translate_errors() -> Iterator[None]:
+def translate_errors(driver_error: type[Exception] | None = None) -> Iterator[None]:
     """Map SQLAlchemy and driver errors onto the ledger's error tree."""
     try:
         yield
     except sa_exc.DBAPIError as exc:
-        message = str(exc.orig)
-        if schema.APPEND_ONLY_MESSAGE in message:
-            raise AppendOnlyViolation(_first_line(message)) from exc
-        if isinstance(exc, sa_exc.IntegrityError) and _UNIQUE_STREAM.search(message):
-            raise ConflictError(
-                "another writer recorded this stream version first; reload and retry"
-            ) from exc
-        raise StorageError(f"database error: {_first_line(message)}") from exc
+        raise _translate(exc.orig, isinstance(exc, sa_exc.IntegrityError)) from exc
     except sa_exc.SQLAlchemyError as exc:
         raise StorageError(f"database error: {_first_line(str(exc))}") from exc
+    except Exception as exc:
+        if driver_error is None or not isinstance(exc, driver_error):
+            raise
+        integrity = type(exc).__name__ in ("IntegrityError", "UniqueViolation")
+        raise _translate(exc, integrity) from exc
+
+
+def _translate(orig: BaseException | None, integrity: bool) -> StorageError | ConflictError:
+    message = str(orig)
+    if schema.APPEND_ONLY_MESSAGE in message:
+        return AppendOnlyViolation(_first_line(message))
+    if integrity and _UNIQUE_STREAM.search(message):
+        return ConflictError("another writer recorded this stream version first; reload and retry")
+    return StorageError(f"database error: {_first_line(message)}")
 
 
 def _first_line(text: str) -> str:

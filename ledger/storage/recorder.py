@@ -17,8 +17,10 @@ the library numbers its application sequence from 1.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
@@ -32,6 +34,7 @@ from eventsourcing.persistence import (
 from sqlalchemy import Connection, and_, func, select, tuple_
 
 from ledger import integrity
+from ledger.integrity import leaf_hash
 from ledger.errors import InvalidInputError, StorageError
 from ledger.records import StoredRecord, format_recorded_at, leaf_input
 from ledger.storage import schema
@@ -46,6 +49,9 @@ class LedgerRecorder(ApplicationRecorder):
     def __init__(self, database: Database, *, uuid_ids: bool = False) -> None:
         self.database = database
         self.uuid_ids = uuid_ids
+        self._sql = _HotPathSQL.for_dialect(database.is_sqlite)
+        self._frontier_lock = threading.Lock()
+        self._frontier: tuple[int, dict[tuple[int, int], bytes]] = (-1, {})
 
     # -- writing ----------------------------------------------------------------
 
@@ -56,63 +62,61 @@ class LedgerRecorder(ApplicationRecorder):
             return []
         for stored in stored_events:
             _check_storable(stored)
-        with self.database.write() as conn:
-            size, last_recorded_at = self._lock_head(conn)
-            recorded_at = _monotonic_recorded_at(last_recorded_at)
+        now = format_recorded_at(datetime.now(timezone.utc))
+        # The hot path talks to a pooled driver connection: no statement
+        # compilation, no result wrapping (see Database.write_cursor).
+        with self.database.write_cursor() as cursor:
+            # One statement takes the append lock, reads the head and moves it.
+            size, recorded_at = self._advance_head(cursor, len(stored_events), now)
             rows = []
             leaf_hashes = []
             for offset, stored in enumerate(stored_events):
                 position = size + offset
                 stream_id = str(stored.originator_id)
-                rows.append(
-                    {
-                        "position": position,
-                        "stream_id": stream_id,
-                        "stream_version": stored.originator_version,
-                        "topic": stored.topic,
-                        "recorded_at": recorded_at,
-                        "state": stored.state,
-                    }
-                )
+                version = stored.originator_version
+                rows.append((position, stream_id, version, stored.topic, recorded_at, stored.state))
                 leaf_hashes.append(
-                    integrity.leaf_hash(
-                        leaf_input(
-                            position,
-                            stream_id,
-                            stored.originator_version,
-                            stored.topic,
-                            recorded_at,
-                            stored.state,
-                        )
-                    )
+                    leaf_hash(leaf_input(position, stream_id, version, stored.topic, recorded_at, stored.state))
                 )
-            conn.execute(schema.events.insert(), rows)
-            frontier = self._fetch_nodes(conn, integrity.subtree_plan(0, size))
+            cursor.executemany(self._sql.insert_events, rows)
+            frontier = self._frontier_for(cursor, size)
             nodes = integrity.complete_subtrees_after_append(
                 size, leaf_hashes, lambda level, idx: frontier[(level, idx)]
             )
-            conn.execute(
-                schema.tree.insert(),
-                [{"level": level, "idx": idx, "hash": digest} for level, idx, digest in nodes],
-            )
+            cursor.executemany(self._sql.insert_nodes, nodes)
             new_size = size + len(stored_events)
-            conn.execute(
-                schema.head.update()
-                .where(schema.head.c.id == 1)
-                .values(size=new_size, last_recorded_at=recorded_at)
-            )
+            known = frontier | {(level, idx): digest for level, idx, digest in nodes}
+            new_frontier = {key: known[key] for key in integrity.subtree_plan(0, new_size)}
+        with self._frontier_lock:
+            self._frontier = (new_size, new_frontier)
         return list(range(size + NOTIFICATION_ID_OFFSET, new_size + NOTIFICATION_ID_OFFSET))
 
-    def _lock_head(self, conn: Connection) -> tuple[int, str]:
-        query = select(schema.head.c.size, schema.head.c.last_recorded_at).where(
-            schema.head.c.id == 1
-        )
-        if not self.database.is_sqlite:
-            query = query.with_for_update()
-        row = conn.execute(query).first()
+    def _advance_head(self, cursor: Any, count: int, now: str) -> tuple[int, str]:
+        """Lock the head row, add ``count`` and return (old size, recorded_at)."""
+        cursor.execute(self._sql.advance_head, (count, now, now))
+        row = cursor.fetchone()
         if row is None:
             raise StorageError("the ledger's head row is missing; run 'scrutiny init'")
-        return int(row.size), str(row.last_recorded_at)
+        return int(row[0]) - count, str(row[1])
+
+    def _frontier_for(self, cursor: Any, size: int) -> dict[tuple[int, int], bytes]:
+        """Hashes of the complete subtrees of the first ``size`` leaves.
+
+        Kept from this recorder's last append when the log has not moved since;
+        otherwise (another process appended) read in one query.
+        """
+        with self._frontier_lock:
+            cached_size, cached = self._frontier
+        if cached_size == size:
+            return cached
+        frontier: dict[tuple[int, int], bytes] = {}
+        for level, idx in integrity.subtree_plan(0, size):
+            cursor.execute(self._sql.select_node, (level, idx))
+            row = cursor.fetchone()
+            if row is None:
+                raise StorageError(f"tree node ({level}, {idx}) is missing; run 'scrutiny verify'")
+            frontier[(level, idx)] = bytes(row[0])
+        return frontier
 
     # -- reading events -----------------------------------------------------------
 
@@ -297,6 +301,34 @@ class LedgerRecorder(ApplicationRecorder):
             conn.execute(schema.meta.insert().values(key=key, value=value))
 
 
+@dataclass(frozen=True)
+class _HotPathSQL:
+    """The append path's statements, written for the driver (no compile step)."""
+
+    advance_head: str
+    insert_events: str
+    insert_nodes: str
+    select_node: str
+
+    @classmethod
+    def for_dialect(cls, is_sqlite: bool) -> _HotPathSQL:
+        p = "?" if is_sqlite else "%s"
+        return cls(
+            advance_head=(
+                f"UPDATE ledger_head SET size = size + {p}, last_recorded_at = "
+                f"CASE WHEN last_recorded_at > {p} THEN last_recorded_at ELSE {p} END "
+                f"WHERE id = 1 RETURNING size, last_recorded_at"
+            ),
+            insert_events=(
+                "INSERT INTO ledger_events "
+                "(position, stream_id, stream_version, topic, recorded_at, state) "
+                f"VALUES ({p}, {p}, {p}, {p}, {p}, {p})"
+            ),
+            insert_nodes=f"INSERT INTO ledger_tree (level, idx, hash) VALUES ({p}, {p}, {p})",
+            select_node=f"SELECT hash FROM ledger_tree WHERE level = {p} AND idx = {p}",
+        )
+
+
 def _check_storable(stored: StoredEvent) -> None:
     """Refuse, on both engines alike, what one of them could not store as text."""
     for what, value in (("stream id", str(stored.originator_id)), ("topic", stored.topic)):
@@ -304,12 +336,6 @@ def _check_storable(stored: StoredEvent) -> None:
             raise InvalidInputError(f"a {what} must be non-empty text without NUL characters")
     if not isinstance(stored.state, bytes | bytearray):
         raise InvalidInputError("an event's state must be bytes")
-
-
-def _monotonic_recorded_at(last: str) -> str:
-    now = format_recorded_at(datetime.now(timezone.utc))
-    # The fixed-width format sorts as text exactly as it sorts as time.
-    return max(now, last)
 
 
 class PollingSubscription(Subscription[ApplicationRecorder]):

@@ -30,10 +30,14 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+# On SQLite only "INTEGER PRIMARY KEY" makes the position the rowid itself (one
+# b-tree instead of a table plus an index); elsewhere positions are BIGINT.
+Position = BigInteger().with_variant(Integer(), "sqlite")
+
 events = Table(
     "ledger_events",
     metadata,
-    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("position", Position, primary_key=True, autoincrement=False),
     Column("stream_id", Text, nullable=False),
     Column("stream_version", BigInteger, nullable=False),
     Column("topic", Text, nullable=False),
@@ -49,6 +53,7 @@ tree = Table(
     Column("idx", BigInteger, nullable=False),
     Column("hash", LargeBinary, nullable=False),
     PrimaryKeyConstraint("level", "idx", name="ledger_tree_pk"),
+    sqlite_with_rowid=False,
 )
 
 checkpoints = Table(
