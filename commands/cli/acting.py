@@ -1,0 +1,116 @@
+"""What every write command of the domain shares: options, running, rendering.
+
+Each write command takes ``--on DATE`` (when the act happened), ``--evidence
+FILE`` (repeatable) and ``--json``, builds its command model, hands it to
+``commands.acts.handle`` and prints what was recorded. Usage errors of these
+commands are one ``Error:`` line with exit code 2, like every other invalid
+input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from commands.cli.common import emit, require_actor
+from commands.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ActCommand(click.Command):
+    """A click command whose usage errors become one-line invalid input (exit 2)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            from ledger.errors import InvalidInputError
+
+            raise InvalidInputError(exc.format_message()) from exc
+
+
+def act_options(func: F) -> F:
+    """``--on``, ``--evidence`` and ``--json``, in that order in the help."""
+    func = click.option("--json", "as_json", is_flag=True, help="Print what was recorded as JSON.")(
+        func
+    )
+    func = click.option(
+        "--evidence",
+        "evidence_files",
+        multiple=True,
+        metavar="FILE",
+        type=click.Path(dir_okay=False),
+        help="A document supporting the act; its SHA-256 is recorded. Repeatable.",
+    )(func)
+    func = click.option(
+        "--on",
+        "on",
+        metavar="DATE",
+        help="Date the act happened, YYYY-MM-DD, Europe/London; never in the future "
+        "[default: today].",
+    )(func)
+    return func
+
+
+def record_act(
+    settings: Settings,
+    command_class: Any,
+    *,
+    on: str | None,
+    evidence_files: tuple[str, ...],
+    as_json: bool,
+    **fields: Any,
+) -> None:
+    """Validate, authorise and record one act; print what was recorded."""
+    from pathlib import Path
+
+    from commands.acts import handle
+    from ledger.application import open_ledger
+    from ledger.domain.base import EvidenceRef
+    from ledger.errors import InvalidInputError
+
+    actor = require_actor(settings)
+    if on is not None:
+        fields["occurred_on"] = on
+    evidence = tuple(EvidenceRef.from_file(Path(name)) for name in evidence_files)
+    try:
+        command = command_class.build(actor=actor, evidence=evidence, **fields)
+    except InvalidInputError as exc:
+        message = str(exc)
+        if message.startswith("occurred_on:"):
+            raise InvalidInputError("--on" + message.removeprefix("occurred_on")) from exc
+        raise
+    ledger = open_ledger(settings.db_url)
+    try:
+        result = handle(command, ledger)
+    finally:
+        ledger.close()
+    emit(render(result, as_json))
+
+
+def render(result: dict[str, Any], as_json: bool) -> str:
+    from commands.output import key_values, to_json
+
+    if as_json:
+        return to_json(result)
+    pairs: list[tuple[str, Any]] = [
+        ("recorded", result["event_type"]),
+        ("stream", f"{result['stream_id']} (version {result['version']})"),
+        ("position", result["position"]),
+        ("occurred on", result["occurred_on"]),
+        ("by", f"{result['actor_id']} ({result['actor_role']})"),
+    ]
+    if result.get("tier") is not None:
+        pairs.append(("tier", result["tier"]))
+    for name, value in result["fields"].items():
+        if value is None or value == []:
+            continue
+        if isinstance(value, list):
+            value = "; ".join(str(item) for item in value)
+        pairs.append((name.replace("_", " "), value))
+    for item in result.get("evidence", []):
+        pairs.append(("evidence", f"{item['title']} sha256:{item['sha256']}"))
+    return key_values(pairs)
