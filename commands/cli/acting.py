@@ -2,9 +2,8 @@
 
 Each write command takes ``--on DATE`` (when the act happened), ``--evidence
 FILE`` (repeatable) and ``--json``, builds its command model, hands it to
-``commands.acts.handle`` and prints what was recorded. Usage errors of these
-commands are one ``Error:`` line with exit code 2, like every other invalid
-input.
+``commands.acts.handle`` and prints what was recorded. (Usage errors become
+one ``Error:`` line with exit code 2 in ``commands.cli.main.LedgerGroup``.)
 """
 
 from __future__ import annotations
@@ -18,18 +17,6 @@ from commands.cli.common import emit, require_actor
 from commands.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class ActCommand(click.Command):
-    """A click command whose usage errors become one-line invalid input (exit 2)."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as exc:
-            from ledger.errors import InvalidInputError
-
-            raise InvalidInputError(exc.format_message()) from exc
 
 
 def act_options(func: F) -> F:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from commands.cli.acting import ActCommand, act_options, record_act
+from commands.cli.acting import act_options, record_act
 from commands.cli.common import pass_settings
 from commands.settings import Settings
 
@@ -21,7 +21,7 @@ def challenge() -> None:
     """
 
 
-@challenge.command("raise", cls=ActCommand)
+@challenge.command("raise")
 @click.option(
     "--id", "challenge_id", metavar="ID", help="Challenge id [default: CH-<year>-<6 hex digits>]."
 )
@@ -94,7 +94,7 @@ def raise_(
     )
 
 
-@challenge.command(cls=ActCommand)
+@challenge.command()
 @click.argument("challenge_id", metavar="CHALLENGE_ID")
 @click.option("--response", required=True, help="The organisation's response (1-5000 characters).")
 @click.option(
@@ -132,7 +132,7 @@ def respond(
     )
 
 
-@challenge.command(cls=ActCommand)
+@challenge.command()
 @click.argument("challenge_id", metavar="CHALLENGE_ID")
 @click.option(
     "--to", "to", required=True, type=click.Choice(LEVELS), help="Where the challenge goes."
@@ -169,7 +169,7 @@ def escalate(
     )
 
 
-@challenge.command(cls=ActCommand)
+@challenge.command()
 @click.argument("challenge_id", metavar="CHALLENGE_ID")
 @click.option(
     "--outcome", required=True, type=click.Choice(OUTCOMES), help="How the challenge was settled."
@@ -210,7 +210,7 @@ def resolve(
     )
 
 
-@challenge.command(cls=ActCommand)
+@challenge.command()
 @click.argument("challenge_id", metavar="CHALLENGE_ID")
 @click.option("--reason", required=True, help="Why it is withdrawn.")
 @act_options

@@ -14,7 +14,17 @@ from commands.settings import Settings
 
 
 class LedgerGroup(click.Group):
-    """Maps the ledger's error tree onto one ``Error:`` line and an exit code."""
+    """Maps the ledger's error tree onto one ``Error:`` line and an exit code.
+
+    Usage errors of any command (an unknown option, a missing argument) are
+    invalid input too: one line, exit 2, instead of click's usage block.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise _usage_failure(exc) from exc
 
     def invoke(self, ctx: click.Context) -> Any:
         from ledger.errors import LedgerError
@@ -23,6 +33,17 @@ class LedgerGroup(click.Group):
             return super().invoke(ctx)
         except LedgerError as exc:
             raise LedgerFailure(exc) from exc
+        except click.UsageError as exc:
+            raise _usage_failure(exc) from exc
+
+
+def _usage_failure(exc: click.UsageError) -> click.ClickException:
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        return exc  # a bare group name shows its help, as click does
+    from ledger.errors import InvalidInputError
+
+    command = exc.ctx.command_path if exc.ctx is not None else "scrutiny"
+    return LedgerFailure(InvalidInputError(f"{exc.format_message()} (see '{command} --help')"))
 
 
 class LedgerFailure(click.ClickException):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from commands.cli.acting import ActCommand, act_options, record_act
+from commands.cli.acting import act_options, record_act
 from commands.cli.common import pass_settings
 from commands.settings import Settings
 
@@ -28,7 +28,7 @@ def org() -> None:
     """
 
 
-@org.command(cls=ActCommand)
+@org.command()
 @click.argument("organisation_id", metavar="ORG_ID")
 @click.option("--name", required=True, help="The organisation's name on the registration date.")
 @click.option(
@@ -71,7 +71,7 @@ def register(
     )
 
 
-@org.command(cls=ActCommand)
+@org.command()
 @click.argument("organisation_id", metavar="ORG_ID")
 @click.option("--name", "new_name", required=True, help="The name in effect from --on.")
 @act_options

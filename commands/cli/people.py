@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from commands.cli.acting import ActCommand, act_options, record_act
+from commands.cli.acting import act_options, record_act
 from commands.cli.common import pass_settings
 from commands.settings import Settings
 
@@ -28,7 +28,7 @@ def person() -> None:
     """
 
 
-@person.command(cls=ActCommand)
+@person.command()
 @click.argument("person_id", metavar="PERSON_ID")
 @click.option("--role", required=True, type=click.Choice(ROLES), help="The role taken up.")
 @click.option(
@@ -73,7 +73,7 @@ def appoint(
     )
 
 
-@person.command("stand-down", cls=ActCommand)
+@person.command("stand-down")
 @click.argument("person_id", metavar="PERSON_ID")
 @click.option("--role", required=True, type=click.Choice(ROLES), help="The role given up.")
 @act_options

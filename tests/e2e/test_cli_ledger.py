@@ -111,3 +111,18 @@ def test_reading_a_missing_ledger_creates_no_file(tmp_path: Path) -> None:
     run(f"sqlite:///{target}", tmp_path / "k", "verify")
     assert not target.exists()
     assert not (tmp_path / "k").exists()
+
+
+def test_usage_errors_of_any_command_are_one_line_and_exit_2(tmp_path: Path) -> None:
+    for args in (["verify", "--bogus"], ["--bogus"], ["challenge", "raise", "--tier", "9"],
+                 ["org", "register"], ["nonsense"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert result.stderr.startswith("Error: "), (args, result.output)
+        assert len(result.stderr.strip().splitlines()) == 1, (args, result.output)
+
+
+def test_a_bare_group_shows_its_help() -> None:
+    result = CliRunner().invoke(cli, ["challenge"])
+    assert "Usage:" in result.output
+    assert "raise" in result.output
