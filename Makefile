@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR := demo
 
-.PHONY: demo test test-sqlite venv bench clean
+.PHONY: demo test venv bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +18,12 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
+	rm -rf $(DEMO_DIR)
 	mkdir -p $(DEMO_DIR)
 	$(BIN)/scrutiny --db sqlite:///$(DEMO_DIR)/scrutiny.sqlite3 --key $(DEMO_DIR)/scrutiny.key demo
 
 test: $(STAMP)
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -40,7 +40,7 @@ class ScrutinyLedger(Application[str]):
         """The current state of one stream, or NotFoundError naming it."""
         stream_id = aggregate_class.stream_id_for(key)
         try:
-            aggregate = self.repository.get(stream_id)
+            aggregate: Aggregate = self.repository.get(stream_id)
         except AggregateNotFoundError as exc:
             noun = aggregate_class.__name__.lower()
             raise NotFoundError(f"no {noun} with id {key!r}") from exc

@@ -191,7 +191,7 @@ def _require_hash(name: str, value: object) -> bytes:
         raise ValueError(
             f"{name} must be {_HASH_SIZE} bytes, got {len(value)}"  # type: ignore[arg-type]
         )
-    return bytes(value)  # type: ignore[arg-type]
+    return bytes(value)  # type: ignore[call-overload]
 
 
 # ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import base64
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 import rfc8785
 
@@ -100,6 +101,6 @@ def _jcs_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def canonical_json(value: object) -> bytes:
+def canonical_json(value: Any) -> bytes:
     """RFC 8785 canonical JSON of a JSON-compatible value."""
     return rfc8785.dumps(value)

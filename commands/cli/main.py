@@ -50,7 +50,7 @@ class LedgerFailure(click.ClickException):
     def __init__(self, error: Exception) -> None:
         message = " ".join(str(error).split()) or type(error).__name__
         super().__init__(message)
-        self.exit_code = getattr(error, "exit_code", 1)
+        self.exit_code = getattr(error, "exit_code", 1)  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
         from commands.output import safe_text
