@@ -169,7 +169,7 @@ def _is_bytes(value: object) -> bool:
 
 
 def _is_hash(value: object) -> bool:
-    return _is_bytes(value) and len(value) == _HASH_SIZE  # type: ignore[arg-type]
+    return isinstance(value, (bytes, bytearray)) and len(value) == _HASH_SIZE
 
 
 def _is_proof(value: object) -> bool:
@@ -185,13 +185,11 @@ def _require_count(name: str, value: object) -> int:
 
 
 def _require_hash(name: str, value: object) -> bytes:
-    if not _is_bytes(value):
+    if not isinstance(value, (bytes, bytearray)):
         raise TypeError(f"{name} must be bytes, not {type(value).__name__}")
-    if len(value) != _HASH_SIZE:  # type: ignore[arg-type]
-        raise ValueError(
-            f"{name} must be {_HASH_SIZE} bytes, got {len(value)}"  # type: ignore[arg-type]
-        )
-    return bytes(value)  # type: ignore[call-overload]
+    if len(value) != _HASH_SIZE:
+        raise ValueError(f"{name} must be {_HASH_SIZE} bytes, got {len(value)}")
+    return bytes(value)
 
 
 # ---------------------------------------------------------------------------
@@ -264,7 +262,7 @@ def consistency_proof(leaf_inputs: Sequence[bytes], old_size: int) -> list[bytes
 
 
 def verify_inclusion(
-    leaf_hash: bytes,  # noqa: F811 - the RFC's name for the argument
+    leaf_hash: bytes,  # the name ARCHITECTURE.md gives it; shadows the function here
     index: int,
     size: int,
     proof: Sequence[bytes],

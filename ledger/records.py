@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -97,7 +98,14 @@ def leaf_input(
 _MAX_SAFE_INTEGER = 2**53 - 1
 
 
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\ud800-\udfff]')
+
+
 def _jcs_string(value: str) -> str:
+    if _NEEDS_ESCAPE.search(value) is None:
+        return f'"{value}"'
+    if re.search(r"[\ud800-\udfff]", value):
+        raise ValueError("text holds a lone surrogate, which RFC 8785 cannot encode")
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -19,14 +19,13 @@ loaded. The report names the first bad position when one can be named.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ledger.checkpoints import Checkpoint, open_checkpoint
 from ledger.errors import IntegrityFailure, LedgerError
-from ledger.integrity import leaf_hash, node_hash
 from ledger.notes import NoteVerifier
-from ledger.records import StoredRecord
+from ledger.records import leaf_input
 from ledger.storage.recorder import LedgerRecorder
 
 PAGE_SIZE = 5000
@@ -68,37 +67,17 @@ class VerificationReport:
         }
 
 
-class _StreamingTree:
-    """RFC 9162 tree built leaf by leaf with a stack of complete subtrees."""
-
-    def __init__(self) -> None:
-        self.size = 0
-        self.stack: list[tuple[int, bytes]] = []
-
-    def append(self, digest: bytes) -> list[tuple[int, int, bytes]]:
-        """Add a leaf hash; return (level, idx, hash) of each subtree it completes."""
-        position = self.size
-        completed = [(0, position, digest)]
-        self.stack.append((0, digest))
-        while len(self.stack) >= 2 and self.stack[-1][0] == self.stack[-2][0]:
-            level, right = self.stack.pop()
-            _, left = self.stack.pop()
-            merged = node_hash(left, right)
-            self.stack.append((level + 1, merged))
-            completed.append((level + 1, position >> (level + 1), merged))
-        self.size += 1
-        return completed
-
-    def root(self) -> bytes:
-        if not self.stack:
-            return _EMPTY_ROOT
-        digest = self.stack[-1][1]
-        for _, left in reversed(self.stack[:-1]):
-            digest = node_hash(left, digest)
-        return digest
-
-
 _EMPTY_ROOT = hashlib.sha256(b"").digest()
+
+
+def _root_of(stack_hashes: list[bytes]) -> bytes:
+    """Fold a stack of complete subtrees (left to right) into the RFC 9162 root."""
+    if not stack_hashes:
+        return _EMPTY_ROOT
+    digest = stack_hashes[-1]
+    for left in reversed(stack_hashes[:-1]):
+        digest = hashlib.sha256(b"\x01" + left + digest).digest()
+    return digest
 
 
 def verify_ledger(
@@ -113,15 +92,20 @@ def verify_ledger(
     targets = _checkpoint_targets(recorder, verifiers, against, report)
     if not report.ok:
         return report
-    tree = _StreamingTree()
     pending = sorted(targets, key=lambda target: target[0])
+    # The tree is rebuilt leaf by leaf with a stack of complete subtrees
+    # (levels strictly decreasing), which is all RFC 9162 needs for any root.
+    levels: list[int] = []
+    hashes: list[bytes] = []
+    size = 0
     last_good_size = 0
+    sha256 = hashlib.sha256
 
-    def check_targets_at(size: int) -> bool:
+    def check_targets() -> bool:
         nonlocal last_good_size
         while pending and pending[0][0] == size:
             target_size, target_root, label = pending.pop(0)
-            if tree.root() != target_root:
+            if _root_of(hashes) != target_root:
                 report.fail(
                     f"the root of the first {target_size} events does not match {label}: "
                     f"history in positions {last_good_size}..{target_size - 1} was changed",
@@ -131,74 +115,58 @@ def verify_ledger(
             last_good_size = target_size
         return True
 
-    if not check_targets_at(0):
+    if not check_targets():
         return report
-    for page in _pages(recorder):
-        stored_nodes = _stored_nodes_for(recorder, page[0].position, page[-1].position + 1)
-        for record in page:
-            expected = tree.size
-            if record.position != expected:
-                report.fail(
-                    f"event at position {expected} is missing (next stored is {record.position})",
-                    expected,
-                )
+    for page in recorder.iter_leaf_pages(PAGE_SIZE):
+        inner = recorder.inner_nodes_completing(page[0][0], page[-1][0] + 1)
+        for position, stream_id, version, topic, recorded_at, state, stored_leaf in page:
+            if position != size:
+                report.fail(f"event at position {size} is missing (next stored is {position})", size)
                 return report
-            digest = leaf_hash(record.leaf_input())
-            for level, idx, node in tree.append(digest):
-                stored = stored_nodes.pop((level, idx), None)
-                if stored != node:
-                    what = "leaf hash" if level == 0 else f"tree node ({level}, {idx})"
-                    detail = "is missing" if stored is None else "does not match the stored columns"
+            try:
+                leaf = leaf_input(position, stream_id, version, topic, recorded_at, bytes(state))
+            except ValueError as exc:
+                report.fail(f"event at position {position} cannot be encoded: {exc}", position)
+                return report
+            digest = sha256(b"\x00" + leaf).digest()
+            if stored_leaf is None or bytes(stored_leaf) != digest:
+                detail = "is missing" if stored_leaf is None else "does not match the stored columns"
+                report.fail(f"event at position {position}: stored leaf hash {detail}", position)
+                return report
+            level = 0
+            while levels and levels[-1] == level:
+                levels.pop()
+                digest = sha256(b"\x01" + hashes.pop() + digest).digest()
+                level += 1
+                idx = position >> level
+                if inner.get((level, idx)) != digest:
                     first = idx << level
+                    detail = "is missing" if (level, idx) not in inner else "does not match"
                     report.fail(
-                        f"event at position {record.position}: stored {what} {detail}"
-                        if level == 0
-                        else f"{what} covering positions {first}..{((idx + 1) << level) - 1} {detail}",
-                        record.position if level == 0 else first,
+                        f"tree node ({level}, {idx}) covering positions {first}.."
+                        f"{((idx + 1) << level) - 1} {detail} the recomputed hash",
+                        first,
                     )
                     return report
-            if not check_targets_at(tree.size):
+            levels.append(level)
+            hashes.append(digest)
+            size += 1
+            if pending and pending[0][0] == size and not check_targets():
                 return report
         if progress is not None:
-            progress(tree.size)
-    report.size = tree.size
-    report.root = tree.root()
+            progress(size)
+    report.size = size
+    report.root = _root_of(hashes)
     if pending:
         target_size, _, label = pending[0]
         report.fail(
-            f"{label} covers {target_size} events but only {tree.size} are stored: "
-            f"events from position {tree.size} were removed",
-            tree.size,
+            f"{label} covers {target_size} events but only {size} are stored: "
+            f"events from position {size} were removed",
+            size,
         )
         return report
-    _check_counts(recorder, tree.size, report)
+    _check_counts(recorder, size, report)
     return report
-
-
-def _pages(recorder: LedgerRecorder) -> Iterator[list[StoredRecord]]:
-    page: list[StoredRecord] = []
-    for record in recorder.iter_records(page_size=PAGE_SIZE):
-        page.append(record)
-        if len(page) == PAGE_SIZE:
-            yield page
-            page = []
-    if page:
-        yield page
-
-
-def _stored_nodes_for(recorder: LedgerRecorder, start: int, stop: int) -> dict[tuple[int, int], bytes]:
-    """Tree rows of every subtree that completes with a leaf in [start, stop)."""
-    keys: list[tuple[int, int]] = []
-    level = 0
-    while (1 << level) <= stop:
-        first = (start + 1 + (1 << level) - 1) // (1 << level) - 1
-        last = stop // (1 << level) - 1
-        keys.extend((level, idx) for idx in range(max(first, 0), last + 1))
-        level += 1
-    found: dict[tuple[int, int], bytes] = {}
-    for chunk_start in range(0, len(keys), 2000):
-        found.update(recorder.tree_nodes(keys[chunk_start : chunk_start + 2000]))
-    return found
 
 
 def _checkpoint_targets(

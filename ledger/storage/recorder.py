@@ -234,6 +234,50 @@ class LedgerRecorder(ApplicationRecorder):
                 return
             after = int(rows[-1].position)
 
+    def iter_leaf_pages(self, page_size: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
+        """Pages of (position, stream_id, stream_version, topic, recorded_at, state,
+        stored leaf hash or None), in position order, for verification.
+
+        Read with plain driver statements and keyset pagination: the log is
+        streamed, never loaded.
+        """
+        p = "?" if self.database.is_sqlite else "%s"
+        sql = (
+            "SELECT e.position, e.stream_id, e.stream_version, e.topic, e.recorded_at, e.state, t.hash "
+            "FROM ledger_events e LEFT JOIN ledger_tree t ON t.level = 0 AND t.idx = e.position "
+            f"WHERE e.position > {p} ORDER BY e.position LIMIT {p}"
+        )
+        after = -1
+        while True:
+            with self.database.read() as conn:
+                rows = conn.exec_driver_sql(sql, (after, page_size)).fetchall()
+            if not rows:
+                return
+            yield [tuple(row) for row in rows]
+            if len(rows) < page_size:
+                return
+            after = int(rows[-1][0])
+
+    def inner_nodes_completing(self, start: int, stop: int) -> dict[tuple[int, int], bytes]:
+        """Stored nodes above the leaves completed by a leaf in [start, stop)."""
+        p = "?" if self.database.is_sqlite else "%s"
+        terms: list[str] = []
+        params: list[int] = []
+        level = 1
+        while (1 << level) <= stop:
+            first = max((start + (1 << level)) // (1 << level) - 1, 0)
+            last = stop // (1 << level) - 1
+            if first <= last:
+                terms.append(f"(level = {p} AND idx BETWEEN {p} AND {p})")
+                params.extend((level, first, last))
+            level += 1
+        if not terms:
+            return {}
+        sql = "SELECT level, idx, hash FROM ledger_tree WHERE " + " OR ".join(terms)
+        with self.database.read() as conn:
+            rows = conn.exec_driver_sql(sql, tuple(params)).fetchall()
+        return {(int(row[0]), int(row[1])): bytes(row[2]) for row in rows}
+
     def stored_leaf_hashes(self, start: int, stop: int) -> dict[int, bytes]:
         t = schema.tree.c
         with self.database.read() as conn:
@@ -271,7 +315,7 @@ class LedgerRecorder(ApplicationRecorder):
     def append_checkpoint(self, tree_size: int, signed_note: str) -> int:
         with self.database.write() as conn:
             c = schema.checkpoints.c
-            next_id = conn.execute(select(func.coalesce(func.max(c.id), 0) + 1)).scalar_one()
+            next_id: int = conn.execute(select(func.coalesce(func.max(c.id), 0) + 1)).scalar_one()
             conn.execute(
                 schema.checkpoints.insert().values(
                     id=next_id,

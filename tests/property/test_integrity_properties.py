@@ -12,14 +12,14 @@ of a 4-leaf tree); with distinct leaves every other change must be rejected.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
-from unittest import mock
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger import integrity
 from ledger.integrity import (
     EMPTY_ROOT,
     complete_subtrees_after_append,
@@ -179,7 +179,8 @@ class BoundedLookup:
     """A lookup over a dict that only allows complete subtrees in [0, size)."""
 
     def __init__(self, store: Store, size: int) -> None:
-        self.store, self.size, self.calls = store, size, []
+        self.store, self.size = store, size
+        self.calls: list[tuple[int, int]] = []
 
     def __call__(self, level: int, index: int) -> bytes:
         assert complete(level, index, self.size), (level, index, self.size)
@@ -187,7 +188,7 @@ class BoundedLookup:
         return self.store[(level, index)]
 
 
-batch_sizes = st.lists(st.integers(min_value=1, max_value=9), max_size=80)
+batch_sizes = st.lists(st.integers(min_value=1, max_value=33), max_size=70)
 
 
 # --- roots ------------------------------------------------------------------------
@@ -303,7 +304,7 @@ def test_range_hash_and_plan(leaves: list[bytes], batches: list[int]) -> None:
                 assert range_hash(start, end, lookup) == ref_mth(hashes[start:end])
             else:
                 with pytest.raises(ValueError):
-                    range_hash(start, end, store.__getitem__)
+                    range_hash(start, end, BoundedLookup(store, end))
 
 
 @SETTINGS
@@ -488,6 +489,35 @@ def test_wrong_lengths_and_shrinking_are_rejected(leaves: list[bytes], data: st.
     assert verify_consistency(old, new, bytearray(old_root), new_root, tuple(c_proof))
 
 
+@SETTINGS
+@given(st.binary(max_size=64), hash32)
+def test_lengths_are_checked_before_hashing(x: bytes, c: bytes) -> None:
+    """Proofs built around a value of the wrong length hash correctly and
+    would verify if lengths were not checked; they verify iff len(x) == 32."""
+    ok = len(x) == 32
+    assert verify_inclusion(x, 0, 2, [c], node_hash(x, c)) is ok
+    assert verify_inclusion(c, 1, 2, [x], node_hash(x, c)) is ok
+    assert verify_inclusion(x, 0, 1, [], x) is ok
+    assert verify_consistency(1, 2, x, node_hash(x, c), [c]) is ok
+    assert verify_consistency(1, 2, c, node_hash(c, x), [x]) is ok
+    assert verify_consistency(2, 3, node_hash(c, c), node_hash(node_hash(c, c), x), [x]) is ok
+
+
+def test_booleans_are_not_numbers() -> None:
+    leaves = [b"a", b"b", b"c"]
+    lh, root = leaf_hash(b"b"), merkle_root(leaves)
+    proof = inclusion_proof(leaves, 1)
+    assert verify_inclusion(lh, 1, 3, proof, root)
+    assert not verify_inclusion(lh, True, 3, proof, root)
+    one = merkle_root(leaves[:1])
+    c_proof = consistency_proof(leaves, 1)
+    assert verify_consistency(1, 3, one, root, c_proof)
+    assert not verify_consistency(True, 3, one, root, c_proof)
+    assert verify_consistency(1, 1, one, one, [])
+    assert not verify_consistency(True, 1, one, one, [])
+    assert not verify_consistency(1, True, one, one, [])
+
+
 garbage = st.one_of(
     st.none(),
     st.booleans(),
@@ -525,8 +555,8 @@ def test_one_malformed_argument_rejects_a_valid_proof(
     n = len(leaves)
     old = data.draw(st.integers(min_value=1, max_value=n - 1))
     index = data.draw(st.integers(min_value=0, max_value=n - 1))
-    inc = [leaf_hash(leaves[index]), index, n, inclusion_proof(leaves, index), merkle_root(leaves)]
-    con = [old, n, merkle_root(leaves[:old]), merkle_root(leaves), consistency_proof(leaves, old)]
+    inc: list[Any] = [leaf_hash(leaves[index]), index, n, inclusion_proof(leaves, index), merkle_root(leaves)]
+    con: list[Any] = [old, n, merkle_root(leaves[:old]), merkle_root(leaves), consistency_proof(leaves, old)]
     assert verify_inclusion(*inc) and verify_consistency(*con)
     kinds = {"inc": ["hash", "int", "int", "proof", "hash"], "con": ["int", "int", "hash", "hash", "proof"]}
     strategies = {"int": not_int, "hash": not_hash, "proof": not_proof}
@@ -550,14 +580,14 @@ def test_generators_refuse_out_of_range(leaves: list[bytes], k: int) -> None:
         with pytest.raises(ValueError):
             inclusion_proof(leaves, k)
         with pytest.raises(ValueError):
-            inclusion_proof_from_store(k, n, store.__getitem__)
+            inclusion_proof_from_store(k, n, BoundedLookup(store, n))
         with pytest.raises(ValueError):
             nodes_needed_for_inclusion(k, n)
     if not 1 <= k <= n:
         with pytest.raises(ValueError):
             consistency_proof(leaves, k)
         with pytest.raises(ValueError):
-            consistency_proof_from_store(k, n, store.__getitem__)
+            consistency_proof_from_store(k, n, BoundedLookup(store, n))
         with pytest.raises(ValueError):
             nodes_needed_for_consistency(k, n)
 
@@ -565,20 +595,40 @@ def test_generators_refuse_out_of_range(leaves: list[bytes], k: int) -> None:
 # --- cost: linear from leaves, logarithmic from the store ---------------------------
 
 
-def count_node_hashes(call: Callable[[], object]) -> int:
-    with mock.patch.object(integrity, "node_hash", wraps=integrity.node_hash) as spy:
-        call()
-    return spy.call_count
+class CountingLeaves(Sequence[bytes]):
+    """A leaf list that counts how often each leaf input is read."""
+
+    def __init__(self, leaves: list[bytes]) -> None:
+        self.leaves = leaves
+        self.reads = [0] * len(leaves)
+
+    def __len__(self) -> int:
+        return len(self.leaves)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        if isinstance(index, slice):
+            raise AssertionError("leaf inputs should be streamed, not sliced")
+        self.reads[index] += 1
+        return self.leaves[index]
+
+    def __iter__(self) -> Iterator[bytes]:
+        for index in range(len(self.leaves)):
+            self.reads[index] += 1
+            yield self.leaves[index]
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 5, 8, 100, 1000, 1025, 4097])
-def test_leaf_based_functions_are_linear(n: int) -> None:
-    leaves = [i.to_bytes(4, "big") for i in range(n)]
-    assert count_node_hashes(lambda: merkle_root(leaves)) == n - 1
-    for index in {0, n // 2, n - 1}:
-        assert count_node_hashes(lambda: inclusion_proof(leaves, index)) <= n
-    for old in {1, n // 2 or 1, n - 1 or 1, n}:
-        assert count_node_hashes(lambda: consistency_proof(leaves, old)) <= n
+def test_leaf_based_functions_hash_each_leaf_once(n: int) -> None:
+    """Every leaf input is read (and hashed) once per call: nothing re-hashes
+    slices of the tree, which is what would make these quadratic."""
+    plain = [i.to_bytes(4, "big") for i in range(n)]
+    calls: list[Callable[[CountingLeaves], object]] = [merkle_root]
+    calls += [partial(inclusion_proof, index=i) for i in {0, n // 2, n - 1}]
+    calls += [partial(consistency_proof, old_size=m) for m in {1, n // 2 or 1, n - 1 or 1, n}]
+    for call in calls:
+        leaves = CountingLeaves(plain)
+        call(leaves)
+        assert leaves.reads == [1] * n
 
 
 @pytest.mark.parametrize("size", [1, 7, 1000, 2**20 + 12345, 2**62 + 3])
