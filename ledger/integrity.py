@@ -54,8 +54,8 @@ split at the largest power of two would (:func:`range_hash`).
 Functions that read stored subtrees take a ``lookup(level, index) -> bytes``
 callable. ``nodes_needed_for_root``, ``nodes_needed_for_inclusion`` and
 ``nodes_needed_for_consistency`` return the set of addresses a computation will
-read, so that a database layer can fetch them in one query and hand over a
-dictionary's ``__getitem__`` style lookup.
+read, so that a database layer can fetch them in one query and pass
+``lambda level, index: fetched[(level, index)]`` as the lookup.
 """
 
 from __future__ import annotations
