@@ -79,8 +79,11 @@ def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) 
 from commands.cli import admin as _admin  # noqa: E402
 from commands.cli import registry as _registry  # noqa: E402
 
+from commands.cli import reads as _reads  # noqa: E402
+
 _admin.register(cli)
 _registry.register(cli)
+_reads.register(cli)
 
 
 def main() -> None:

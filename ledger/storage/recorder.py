@@ -286,6 +286,24 @@ class LedgerRecorder(ApplicationRecorder):
             ).all()
         return {int(row.idx): bytes(row.hash) for row in rows}
 
+    def first_position_recorded_after(self, moment: str) -> int:
+        """The first position recorded after ``moment`` (the log size if none).
+
+        ``recorded_at`` never decreases along positions, so a binary search by
+        primary key answers in O(log n) reads.
+        """
+        e = schema.events.c
+        low, high = 0, self.size()
+        with self.database.read() as conn:
+            while low < high:
+                middle = (low + high) // 2
+                at = conn.execute(select(e.recorded_at).where(e.position == middle)).scalar()
+                if at is not None and at > moment:
+                    high = middle
+                else:
+                    low = middle + 1
+        return low
+
     def count_tree_nodes(self) -> int:
         with self.database.read() as conn:
             return int(conn.execute(select(func.count()).select_from(schema.tree)).scalar_one())

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-STORAGE_MODULES = {"ledger/storage"}
+STORAGE_MODULES = {"ledger/storage", "projections/store"}
 
 
 def imported_modules(path: Path) -> set[str]:

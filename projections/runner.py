@@ -1,0 +1,122 @@
+"""Keeping views up to date: catch up, rebuild, status, time travel.
+
+Catching up reads the log in pages after the lowest position any view has
+applied. Each page is one transaction of the view store: every view applies
+the items it has not seen yet, and records its new position in that same
+transaction, so a crash loses or repeats nothing (exactly once). Redelivering
+an item a view has already applied changes nothing: it is skipped by position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ledger.domain.base import Aggregate, decode_event
+from ledger.storage.recorder import LedgerRecorder
+from projections.feed import Cut, Item, pages
+from projections.store import ProjectionStore
+from projections.views import VIEW_NAMES, View
+from projections.views.history import HistoryView
+from projections.views.names import NamesView
+from projections.views.scrutineers import ScrutineersView
+from projections.views.streams import StreamsView
+
+Progress = Callable[[int], None]
+
+
+def make_views(recorder: LedgerRecorder | None, names: Sequence[str] = VIEW_NAMES) -> list[View]:
+    """The named views; the streams view may rebuild an aggregate from the log."""
+    replay = _replayer(recorder) if recorder is not None else None
+    built: dict[str, View] = {
+        "history": HistoryView(),
+        "names": NamesView(),
+        "streams": StreamsView(replay),
+        "scrutineers": ScrutineersView(),
+    }
+    return [built[name] for name in names]
+
+
+def _replayer(recorder: LedgerRecorder) -> Callable[[str, int], Aggregate | None]:
+    def replay(stream_id: str, upto_version: int) -> Aggregate | None:
+        aggregate: Aggregate | None = None
+        for stored in recorder.select_events(stream_id, lte=upto_version):
+            event = decode_event(str(stored.originator_id), stored.originator_version, stored.topic, stored.state)
+            if aggregate is None:
+                aggregate = event.creates()(str(stored.originator_id))
+            aggregate.apply(event)
+            aggregate.version = event.originator_version
+        return aggregate
+
+    return replay
+
+
+def apply_page(store: ProjectionStore, views: Sequence[View], page: Sequence[Item],
+               positions: dict[str, int], cut: Cut = Cut()) -> None:
+    """Apply one page to every view that has not seen it, in one transaction."""
+    with store.transaction() as writer:
+        for view in views:
+            seen = positions.get(view.name, -1)
+            for item in page:
+                if item.position > seen and cut.admits(item.event):
+                    view.apply(writer, item)
+            last = page[-1].position
+            if last > seen:
+                writer.set_position(view.name, last)
+                positions[view.name] = last
+
+
+def catch_up(recorder: LedgerRecorder, store: ProjectionStore, views: Sequence[View] | None = None,
+             progress: Progress | None = None, page_size: int = 2000) -> int:
+    """Bring views up to the head of the log; returns the number of items applied."""
+    views = list(views) if views is not None else make_views(recorder)
+    positions = store.positions()
+    start = min(positions.get(view.name, -1) for view in views)
+    applied = 0
+    for page in pages(recorder, start, page_size=page_size):
+        apply_page(store, views, page, positions)
+        applied += len(page)
+        if progress is not None:
+            progress(page[-1].position + 1)
+    return applied
+
+
+def rebuild(recorder: LedgerRecorder, store: ProjectionStore, names: Sequence[str] = VIEW_NAMES,
+            progress: Progress | None = None) -> int:
+    """Drop the named views and replay the whole log into them."""
+    store.reset_views(names)
+    return catch_up(recorder, store, make_views(recorder, names), progress)
+
+
+@dataclass(frozen=True)
+class ViewStatus:
+    view: str
+    position: int
+    head: int
+
+    @property
+    def behind(self) -> int:
+        return max(self.head - (self.position + 1), 0)
+
+
+def status(recorder: LedgerRecorder, store: ProjectionStore) -> list[ViewStatus]:
+    head = recorder.size()
+    positions = store.positions()
+    return [ViewStatus(name, positions.get(name, -1), head) for name in VIEW_NAMES]
+
+
+def project_cut(recorder: LedgerRecorder, cut: Cut, progress: Progress | None = None) -> ProjectionStore:
+    """A fresh in-memory store holding the views of part of the log (time travel).
+
+    The same projector code runs, into a temporary database, over the
+    positions below ``cut.stop`` and the events that had occurred by
+    ``cut.as_of``.
+    """
+    store = ProjectionStore.in_memory()
+    views = make_views(None)
+    positions: dict[str, int] = {}
+    for page in pages(recorder, -1, cut):
+        apply_page(store, views, page, positions, cut)
+        if progress is not None:
+            progress(page[-1].position + 1)
+    return store

@@ -1,0 +1,187 @@
+"""The read side's storage: view tables, tracked positions, batched writes.
+
+The only module of ``projections/`` (with its submodules) that speaks
+SQLAlchemy. Projectors write through a :class:`ViewWriter`, which buffers the
+rows of one transaction and flushes them with one statement per table, so a
+page of events costs a handful of statements, and each view's position is
+written in the same transaction as its rows (exactly once).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Engine, Table, create_engine, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.pool import StaticPool
+
+from ledger.storage.database import Database, translate_errors
+from projections.store import schema
+
+Row = dict[str, Any]
+
+
+class ProjectionStore:
+    """View tables in the ledger's database, or in memory for time travel."""
+
+    def __init__(self, engine: Engine, *, owns_engine: bool = False) -> None:
+        self.engine = engine
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        self._owns_engine = owns_engine
+        self._upserts: dict[str, Any] = {}
+
+    @classmethod
+    def for_database(cls, database: Database) -> ProjectionStore:
+        return cls(database.engine)
+
+    @classmethod
+    def in_memory(cls) -> ProjectionStore:
+        engine = create_engine(
+            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+        store = cls(engine, owns_engine=True)
+        store.create_all()
+        return store
+
+    def close(self) -> None:
+        if self._owns_engine:
+            self.engine.dispose()
+
+    # -- schema -------------------------------------------------------------------
+
+    def create_all(self) -> None:
+        with self._write() as conn:
+            schema.views_metadata.create_all(conn)
+
+    def reset_views(self, views: Sequence[str]) -> None:
+        """Drop and recreate the tables of the named views; their positions restart."""
+        with self._write() as conn:
+            for view in views:
+                for table in reversed(schema.VIEW_TABLES[view]):
+                    table.drop(conn, checkfirst=True)
+                for table in schema.VIEW_TABLES[view]:
+                    table.create(conn)
+                conn.execute(delete(schema.positions).where(schema.positions.c.view == view))
+
+    def positions(self) -> dict[str, int]:
+        """Position of the last event each view has applied (-1: none)."""
+        found = {view: -1 for view in schema.VIEW_TABLES}
+        with self._read() as conn:
+            for view, position in conn.execute(select(schema.positions.c.view, schema.positions.c.position)):
+                found[view] = int(position)
+        return found
+
+    # -- transactions ---------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Any]:
+        with translate_errors(), self.engine.connect() as conn:
+            conn = conn.execution_options(scrutiny_write=True)
+            with conn.begin():
+                yield conn
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Any]:
+        with translate_errors(), self.engine.connect() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[ViewWriter]:
+        """One transaction: buffered rows and positions are written together."""
+        with self._write() as conn:
+            writer = ViewWriter(self, conn)
+            yield writer
+            writer.flush()
+
+    def upsert_statement(self, table: Table) -> Any:
+        statement = self._upserts.get(table.name)
+        if statement is None:
+            dialect_insert = sqlite.insert if self.is_sqlite else postgresql.insert
+            insert = dialect_insert(table)
+            keys = [column.name for column in table.primary_key.columns]
+            statement = insert.on_conflict_do_update(
+                index_elements=keys,
+                set_={c.name: insert.excluded[c.name] for c in table.columns if c.name not in keys},
+            )
+            self._upserts[table.name] = statement
+        return statement
+
+    # -- reading ----------------------------------------------------------------------
+
+    def rows(self, statement: Any) -> list[Row]:
+        with self._read() as conn:
+            return [dict(row._mapping) for row in conn.execute(statement)]
+
+    def scalar(self, statement: Any) -> Any:
+        with self._read() as conn:
+            return conn.execute(statement).scalar()
+
+    def snapshot(self, views: Sequence[str] | None = None) -> dict[str, list[Row]]:
+        """Every row of the named views' tables, in key order (for comparisons)."""
+        result: dict[str, list[Row]] = {}
+        with self._read() as conn:
+            for view in views or list(schema.VIEW_TABLES):
+                for table in schema.VIEW_TABLES[view]:
+                    keys = list(table.primary_key.columns)
+                    result[table.name] = [dict(r._mapping) for r in conn.execute(select(table).order_by(*keys))]
+        return result
+
+    def explain(self, statement: Any) -> list[str]:
+        """The engine's query plan for a statement (for docs/performance.md)."""
+        compiled = statement.compile(self.engine, compile_kwargs={"literal_binds": True})
+        prefix = "EXPLAIN QUERY PLAN " if self.is_sqlite else "EXPLAIN "
+        with self._read() as conn:
+            return [" ".join(str(cell) for cell in row) for row in conn.exec_driver_sql(prefix + str(compiled))]
+
+
+class ViewWriter:
+    """Buffers one transaction's rows; ``flush`` writes them table by table."""
+
+    def __init__(self, store: ProjectionStore, conn: Any) -> None:
+        self._store = store
+        self._conn = conn
+        self._inserts: dict[Table, list[Row]] = {}
+        self._upserts: dict[Table, dict[tuple[Any, ...], Row]] = {}
+        self._positions: dict[str, int] = {}
+
+    def insert(self, table: Table, row: Row) -> None:
+        self._inserts.setdefault(table, []).append(row)
+
+    def upsert(self, table: Table, row: Row) -> None:
+        key = tuple(row[c.name] for c in table.primary_key.columns)
+        self._upserts.setdefault(table, {})[key] = row
+
+    def get(self, table: Table, *key: Any) -> Row | None:
+        pending = self._upserts.get(table, {}).get(tuple(key))
+        if pending is not None:
+            return pending
+        columns = list(table.primary_key.columns)
+        query = select(table).where(*(c == value for c, value in zip(columns, key, strict=True)))
+        row = self._conn.execute(query).first()
+        return None if row is None else dict(row._mapping)
+
+    def set_position(self, view: str, position: int) -> None:
+        self._positions[view] = position
+
+    def flush(self) -> None:
+        for table, rows in self._inserts.items():
+            if rows:
+                self._conn.execute(table.insert(), rows)
+        for table, keyed in self._upserts.items():
+            if keyed:
+                self._conn.execute(self._store.upsert_statement(table), list(keyed.values()))
+        if self._positions:
+            self._conn.execute(
+                self._store.upsert_statement(schema.positions),
+                [{"view": view, "position": position} for view, position in self._positions.items()],
+            )
+        self._inserts.clear()
+        self._upserts.clear()
+        self._positions.clear()
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))

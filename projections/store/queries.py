@@ -1,0 +1,155 @@
+"""The read side's queries. Every filter of ``history`` is served by an index."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, select
+
+from projections.store import ProjectionStore, Row, schema
+
+h = schema.history.c
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    stream: str | None = None
+    actor: str | None = None
+    organisation: str | None = None
+    tier: int | None = None
+    kind: str | None = None
+    since: str | None = None
+    until: str | None = None
+    after: int | None = None
+    limit: int = 200
+
+
+def history_statement(f: HistoryFilter) -> Any:
+    query = select(schema.history)
+    if f.organisation is not None:
+        o = schema.history_organisations.c
+        query = query.join(
+            schema.history_organisations,
+            and_(o.position == h.position, o.organisation_id == f.organisation),
+        )
+    if f.stream is not None:
+        query = query.where(h.stream_id == f.stream)
+    if f.actor is not None:
+        query = query.where(h.actor_id == f.actor)
+    if f.tier is not None:
+        query = query.where(h.tier == f.tier)
+    if f.kind is not None:
+        query = query.where(h.event_type == f.kind)
+    if f.since is not None:
+        query = query.where(h.occurred_on >= f.since)
+    if f.until is not None:
+        query = query.where(h.occurred_on <= f.until)
+    if f.after is not None:
+        query = query.where(h.position > f.after)
+    return query.order_by(h.position).limit(f.limit)
+
+
+def history(store: ProjectionStore, f: HistoryFilter) -> list[Row]:
+    rows = store.rows(history_statement(f))
+    for row in rows:
+        row["fields"] = json.loads(row["fields"])
+    return rows
+
+
+def name_spans(store: ProjectionStore, entity_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """For each entity: (valid_from, name) in date order."""
+    if not entity_ids:
+        return {}
+    n = schema.names.c
+    spans: dict[str, list[tuple[str, str]]] = {}
+    for row in store.rows(
+        select(n.entity_id, n.valid_from, n.name)
+        .where(n.entity_id.in_(sorted(set(entity_ids))))
+        .order_by(n.entity_id, n.valid_from)
+    ):
+        spans.setdefault(row["entity_id"], []).append((row["valid_from"], row["name"]))
+    return spans
+
+
+def streams(store: ProjectionStore, kind: str, statuses: list[str] | None = None) -> list[Row]:
+    s = schema.streams.c
+    query = select(schema.streams).where(s.kind == kind)
+    if statuses:
+        query = query.where(s.status.in_(statuses))
+    rows = store.rows(query.order_by(s.opened_on, s.stream_id))
+    for row in rows:
+        row["data"] = json.loads(row["data"])
+    return rows
+
+
+def stream(store: ProjectionStore, stream_id: str) -> Row | None:
+    rows = store.rows(select(schema.streams).where(schema.streams.c.stream_id == stream_id))
+    if not rows:
+        return None
+    rows[0]["data"] = json.loads(rows[0]["data"])
+    return rows[0]
+
+
+def deadlines(store: ProjectionStore) -> list[Row]:
+    d, s = schema.deadlines.c, schema.streams.c
+    query = (
+        select(schema.deadlines, s.kind, s.key, s.status, s.closed_on)
+        .join(schema.streams, s.stream_id == d.stream_id)
+        .order_by(d.due, d.stream_id, d.name)
+    )
+    return store.rows(query)
+
+
+def activity(store: ProjectionStore, person: str | None = None) -> list[Row]:
+    a = schema.scrutiny_activity.c
+    query = select(a.person_id, a.tier, a.kind, a.month, func.count().label("count")).group_by(
+        a.person_id, a.tier, a.kind, a.month
+    )
+    if person is not None:
+        query = query.where(a.person_id == person)
+    return store.rows(query.order_by(a.person_id, a.month, a.tier, a.kind))
+
+
+def tier_coverage(store: ProjectionStore) -> list[Row]:
+    """Per tier and year: scrutiny acts by independent scrutineers, and all acts."""
+    a = schema.scrutiny_activity.c
+    year = func.substr(a.month, 1, 4)
+    scrutiny = store.rows(
+        select(a.tier, year.label("year"), func.count().label("scrutiny_acts"),
+               func.count(func.distinct(a.person_id)).label("scrutineers"))
+        .where(a.tier.is_not(None))
+        .group_by(a.tier, year)
+        .order_by(a.tier, year)
+    )
+    hyear = func.substr(h.occurred_on, 1, 4)
+    totals = {
+        (row["tier"], row["year"]): row["acts"]
+        for row in store.rows(
+            select(h.tier, hyear.label("year"), func.count().label("acts"))
+            .where(h.tier.is_not(None))
+            .group_by(h.tier, hyear)
+        )
+    }
+    seen = set()
+    for row in scrutiny:
+        row["acts"] = totals.get((row["tier"], row["year"]), 0)
+        seen.add((row["tier"], row["year"]))
+    for (tier, year), acts in totals.items():
+        if (tier, year) not in seen:
+            scrutiny.append({"tier": tier, "year": year, "scrutiny_acts": 0, "scrutineers": 0, "acts": acts})
+    return sorted(scrutiny, key=lambda r: (r["tier"], r["year"]))
+
+
+def event_count(store: ProjectionStore) -> int:
+    return int(store.scalar(select(func.count()).select_from(schema.history)) or 0)
+
+
+def kind_status_counts(store: ProjectionStore) -> list[Row]:
+    s = schema.streams.c
+    return store.rows(
+        select(s.kind, s.status, func.count().label("count"))
+        .group_by(s.kind, s.status)
+        .order_by(s.kind, s.status)
+    )
