@@ -7,8 +7,12 @@ time: "as known at") or filtered by the business date (valid time: "as of").
 from __future__ import annotations
 
 from collections.abc import Iterator
+import json
 from dataclasses import dataclass
+from typing import Any
 from datetime import date
+
+from eventsourcing.utils import resolve_topic
 
 from ledger.domain.base import DomainEvent, decode_event
 from ledger.records import StoredRecord
@@ -26,20 +30,59 @@ class Cut:
     stop: int | None = None
     as_of: date | None = None
 
-    def admits(self, event: DomainEvent | None) -> bool:
-        if self.as_of is None or event is None:
+    def admits(self, item: Item) -> bool:
+        if self.as_of is None:
             return True
-        return event.occurred_on <= self.as_of
+        occurred = item.data.get("occurred_on")
+        return occurred is None or str(occurred) <= self.as_of.isoformat()
 
 
-@dataclass(frozen=True)
 class Item:
-    record: StoredRecord
-    event: DomainEvent | None
+    """One record of the log, its stored fields, and (on demand) its event.
+
+    ``data`` is the event's stored JSON object (empty for a record that is
+    not one of the ledger's own events); views that only need fields read it
+    directly, and only views that apply events to aggregates pay for
+    ``event`` (pydantic validation).
+    """
+
+    __slots__ = ("_event", "data", "record")
+
+    def __init__(self, record: StoredRecord) -> None:
+        self.record = record
+        self.data: dict[str, Any] = _load(record)
+        self._event: DomainEvent | None | bool = False
 
     @property
     def position(self) -> int:
         return self.record.position
+
+    @property
+    def event_type(self) -> str:
+        return self.record.topic.rsplit(":", 1)[-1] if self.data else self.record.topic
+
+    @property
+    def event(self) -> DomainEvent | None:
+        if self._event is False:
+            self._event = _validate(self.record, self.data) if self.data else None
+        return self._event  # type: ignore[return-value]
+
+
+def _load(record: StoredRecord) -> dict[str, Any]:
+    if not record.topic.startswith("ledger.") or ":" not in record.topic:
+        return {}
+    try:
+        data = json.loads(record.state)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _validate(record: StoredRecord, data: dict[str, Any]) -> DomainEvent:
+    event_class = resolve_topic(record.topic)
+    fields = dict(data, originator_id=record.stream_id, originator_version=record.stream_version)
+    event: DomainEvent = event_class.model_validate(fields, context={"replay": True})
+    return event
 
 
 def decode(record: StoredRecord) -> DomainEvent | None:
@@ -55,7 +98,7 @@ def pages(
     """Pages of items with positions greater than ``after``, in order."""
     page: list[Item] = []
     for record in recorder.iter_records(start=after + 1, stop=cut.stop, page_size=page_size):
-        page.append(Item(record, decode(record)))
+        page.append(Item(record))
         if len(page) == page_size:
             yield page
             page = []

@@ -58,8 +58,9 @@ def apply_page(store: ProjectionStore, views: Sequence[View], page: Sequence[Ite
         for view in views:
             seen = positions.get(view.name, -1)
             for item in page:
-                if item.position > seen and cut.admits(item.event):
+                if item.position > seen and cut.admits(item):
                     view.apply(writer, item)
+            view.finish(writer)
             last = page[-1].position
             if last > seen:
                 writer.set_position(view.name, last)

@@ -19,8 +19,13 @@ from ledger.domain.base import Aggregate
 from ledger.domain.challenges import Challenge
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def plain(value: Any) -> Any:
     """Dates, enums, dataclasses, tuples and sets as JSON-able values."""
+    if type(value) in _SCALARS:
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, date):

@@ -210,29 +210,22 @@ class LedgerRecorder(ApplicationRecorder):
         self, start: int = 0, stop: int | None = None, page_size: int = 5000
     ) -> Iterator[StoredRecord]:
         """Stored rows in position order, read in pages; never the whole log at once."""
-        e = schema.events.c
+        p = "?" if self.database.is_sqlite else "%s"
+        sql = (
+            "SELECT position, stream_id, stream_version, topic, recorded_at, state "
+            f"FROM ledger_events WHERE position > {p} AND position < {p} "
+            f"ORDER BY position LIMIT {p}"
+        )
+        upper = stop if stop is not None else 2**62
         after = start - 1
         while True:
-            query = select(
-                e.position, e.stream_id, e.stream_version, e.topic, e.recorded_at, e.state
-            ).where(e.position > after)
-            if stop is not None:
-                query = query.where(e.position < stop)
-            query = query.order_by(e.position).limit(page_size)
             with self.database.read() as conn:
-                rows = conn.execute(query).all()
+                rows = conn.exec_driver_sql(sql, (after, upper, page_size)).fetchall()
             for row in rows:
-                yield StoredRecord(
-                    position=int(row.position),
-                    stream_id=row.stream_id,
-                    stream_version=int(row.stream_version),
-                    topic=row.topic,
-                    recorded_at=row.recorded_at,
-                    state=bytes(row.state),
-                )
+                yield StoredRecord(int(row[0]), row[1], int(row[2]), row[3], row[4], bytes(row[5]))
             if len(rows) < page_size:
                 return
-            after = int(rows[-1].position)
+            after = int(rows[-1][0])
 
     def iter_leaf_pages(self, page_size: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
         """Pages of (position, stream_id, stream_version, topic, recorded_at, state,

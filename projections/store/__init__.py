@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import operator
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Engine, Table, create_engine, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.pool import StaticPool
 
 from ledger.storage.database import Database, translate_errors
@@ -31,7 +31,7 @@ class ProjectionStore:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._owns_engine = owns_engine
-        self._upserts: dict[str, Any] = {}
+        self._sql_cache: dict[str, str] = {}
 
     @classmethod
     def for_database(cls, database: Database) -> ProjectionStore:
@@ -96,18 +96,24 @@ class ProjectionStore:
             yield writer
             writer.flush()
 
-    def upsert_statement(self, table: Table) -> Any:
-        statement = self._upserts.get(table.name)
-        if statement is None:
-            dialect_insert = sqlite.insert if self.is_sqlite else postgresql.insert
-            insert = dialect_insert(table)
-            keys = [column.name for column in table.primary_key.columns]
-            statement = insert.on_conflict_do_update(
-                index_elements=keys,
-                set_={c.name: insert.excluded[c.name] for c in table.columns if c.name not in keys},
-            )
-            self._upserts[table.name] = statement
-        return statement
+    def write_sql(self, table: Table, upsert: bool) -> str:
+        """INSERT (or INSERT ... ON CONFLICT DO UPDATE) for every column, in
+        table order, with the driver's placeholders; the same text on SQLite
+        and PostgreSQL apart from those."""
+        cache_key = f"{table.name}:{upsert}"
+        sql = self._sql_cache.get(cache_key)
+        if sql is None:
+            columns = [c.name for c in table.columns]
+            marker = "?" if self.is_sqlite else "%s"
+            sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+                   f"VALUES ({', '.join(marker for _ in columns)})")
+            if upsert:
+                keys = [c.name for c in table.primary_key.columns]
+                updates = [f"{c} = excluded.{c}" for c in columns if c not in keys]
+                sql += f" ON CONFLICT ({', '.join(keys)}) DO " + (
+                    f"UPDATE SET {', '.join(updates)}" if updates else "NOTHING")
+            self._sql_cache[cache_key] = sql
+        return sql
 
     # -- reading ----------------------------------------------------------------------
 
@@ -167,20 +173,28 @@ class ViewWriter:
         self._positions[view] = position
 
     def flush(self) -> None:
+        """Write the buffered rows: one driver-level executemany per table."""
         for table, rows in self._inserts.items():
             if rows:
-                self._conn.execute(table.insert(), rows)
+                self._executemany(table, rows, upsert=False)
         for table, keyed in self._upserts.items():
             if keyed:
-                self._conn.execute(self._store.upsert_statement(table), list(keyed.values()))
+                self._executemany(table, list(keyed.values()), upsert=True)
         if self._positions:
-            self._conn.execute(
-                self._store.upsert_statement(schema.positions),
+            self._executemany(
+                schema.positions,
                 [{"view": view, "position": position} for view, position in self._positions.items()],
+                upsert=True,
             )
         self._inserts.clear()
         self._upserts.clear()
         self._positions.clear()
+
+
+    def _executemany(self, table: Table, rows: list[Row], *, upsert: bool) -> None:
+        values = operator.itemgetter(*[c.name for c in table.columns])
+        sql = self._store.write_sql(table, upsert)
+        self._conn.exec_driver_sql(sql, [values(row) for row in rows])
 
 
 def dumps(value: Any) -> str:

@@ -54,8 +54,14 @@ def history_statement(f: HistoryFilter) -> Any:
 def history(store: ProjectionStore, f: HistoryFilter) -> list[Row]:
     rows = store.rows(history_statement(f))
     for row in rows:
-        row["fields"] = json.loads(row["fields"])
+        stored = json.loads(row["fields"])
+        row["evidence"] = stored.get("evidence", [])
+        row["fields"] = {k: v for k, v in stored.items() if k not in HISTORY_ENVELOPE}
     return rows
+
+
+# Fields every event carries, shown as columns of their own rather than as fields.
+HISTORY_ENVELOPE = {"actor_id", "actor_role", "occurred_on", "tier", "evidence"}
 
 
 def name_spans(store: ProjectionStore, entity_ids: list[str]) -> dict[str, list[tuple[str, str]]]:

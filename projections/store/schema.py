@@ -46,7 +46,6 @@ history = Table(
     Index("view_history_tier", "tier", "position"),
     Index("view_history_kind", "event_type", "position"),
     Index("view_history_occurred", "occurred_on", "position"),
-    Index("view_history_recorded", "recorded_at", "position"),
 )
 
 history_organisations = Table(

@@ -18,3 +18,6 @@ class View(Protocol):
     name: str
 
     def apply(self, writer: ViewWriter, item: Item) -> None: ...
+
+    def finish(self, writer: ViewWriter) -> None:
+        """Called once at the end of each transaction, before its rows are written."""

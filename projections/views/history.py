@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from projections.feed import Item
-from projections.store import ViewWriter, dumps, schema
+from projections.store import ViewWriter, schema
 
-_ENVELOPE = {"originator_id", "originator_version", "actor_id", "actor_role", "occurred_on", "tier"}
+ENVELOPE = {"originator_id", "originator_version", "actor_id", "actor_role", "occurred_on", "tier", "evidence"}
 
 
 def event_fields(item: Item) -> dict[str, Any]:
-    if item.event is None:
-        return {}
-    return item.event.model_dump(mode="json", exclude=_ENVELOPE)
+    """The event's own fields (its stored JSON without the common envelope)."""
+    return {k: v for k, v in item.data.items() if k not in ENVELOPE}
 
 
 def organisations_named(stream_id: str, fields: dict[str, Any]) -> set[str]:
@@ -33,8 +32,9 @@ class HistoryView:
     name = "history"
 
     def apply(self, writer: ViewWriter, item: Item) -> None:
-        record, event = item.record, item.event
+        record, data = item.record, item.data
         fields = event_fields(item)
+        tier = data.get("tier")
         writer.insert(
             schema.history,
             {
@@ -42,13 +42,14 @@ class HistoryView:
                 "stream_id": record.stream_id,
                 "stream_kind": record.stream_id.split(":", 1)[0],
                 "stream_version": record.stream_version,
-                "event_type": type(event).__name__ if event is not None else record.topic,
-                "actor_id": getattr(event, "actor_id", None),
-                "actor_role": getattr(event, "actor_role", None),
-                "tier": int(event.tier) if event is not None and event.tier is not None else None,
-                "occurred_on": event.occurred_on.isoformat() if event is not None else None,
+                "event_type": item.event_type,
+                "actor_id": data.get("actor_id"),
+                "actor_role": data.get("actor_role"),
+                "tier": int(tier) if tier is not None else None,
+                "occurred_on": data.get("occurred_on"),
                 "recorded_at": record.recorded_at,
-                "fields": dumps(fields),
+                # The stored canonical JSON itself; readers drop the envelope.
+                "fields": record.state.decode("utf-8") if data else "{}",
                 "corrected_by": None,
             },
         )
@@ -57,3 +58,6 @@ class HistoryView:
                 schema.history_organisations,
                 {"organisation_id": organisation_id, "position": record.position},
             )
+
+    def finish(self, writer: ViewWriter) -> None:
+        """Nothing is deferred: rows are written as items are applied."""

@@ -10,12 +10,12 @@ class NamesView:
     name = "names"
 
     def apply(self, writer: ViewWriter, item: Item) -> None:
-        event = item.event
-        if event is None:
+        data = item.data
+        if not data:
             return
         name = None
         for field in ("name", "new_name", "display_name"):
-            value = getattr(event, field, None)
+            value = data.get(field)
             if isinstance(value, str) and value:
                 name = value
                 break
@@ -26,5 +26,8 @@ class NamesView:
             return
         writer.upsert(
             schema.names,
-            {"entity_id": entity, "valid_from": event.occurred_on.isoformat(), "name": name},
+            {"entity_id": entity, "valid_from": str(data.get("occurred_on")), "name": name},
         )
+
+    def finish(self, writer: ViewWriter) -> None:
+        """Nothing is deferred: rows are written as items are applied."""

@@ -16,16 +16,20 @@ class ScrutineersView:
     name = "scrutineers"
 
     def apply(self, writer: ViewWriter, item: Item) -> None:
-        event = item.event
-        if event is None or event.actor_role not in SCRUTINEER_ROLES:
+        data = item.data
+        if data.get("actor_role") not in SCRUTINEER_ROLES:
             return
+        tier = data.get("tier")
         writer.insert(
             schema.scrutiny_activity,
             {
                 "position": item.position,
-                "person_id": event.actor_id,
-                "tier": int(event.tier) if event.tier is not None else None,
-                "kind": type(event).__name__,
-                "month": event.occurred_on.isoformat()[:7],
+                "person_id": data["actor_id"],
+                "tier": int(tier) if tier is not None else None,
+                "kind": item.event_type,
+                "month": str(data.get("occurred_on"))[:7],
             },
         )
+
+    def finish(self, writer: ViewWriter) -> None:
+        """Nothing is deferred: rows are written as items are applied."""

@@ -29,6 +29,9 @@ class StreamsView:
     def __init__(self, replay: Replay | None = None) -> None:
         self._replay = replay
         self._cache: OrderedDict[str, tuple[Aggregate, str | None]] = OrderedDict()
+        # Streams changed in the current transaction, and their last position:
+        # each is summarised once per transaction, in finish().
+        self._dirty: dict[str, int] = {}
 
     def apply(self, writer: ViewWriter, item: Item) -> None:
         event = item.event
@@ -53,32 +56,41 @@ class StreamsView:
         aggregate.apply(event)
         aggregate.version = event.originator_version
         self._cache[stream_id] = (aggregate, opened_on)
-        if len(self._cache) > CACHE_SIZE:
+        while len(self._cache) > CACHE_SIZE:
+            oldest = next(iter(self._cache))
+            if oldest in self._dirty:
+                break  # never evict a stream still to be written in this transaction
             self._cache.popitem(last=False)
-        closed = closed_on_of(aggregate)
-        writer.upsert(
-            schema.streams,
-            {
-                "stream_id": stream_id,
-                "kind": stream_id.split(":", 1)[0],
-                "key": stream_id.split(":", 1)[1] if ":" in stream_id else stream_id,
-                "status": status_of(aggregate),
-                "tier": tier_of(aggregate),
-                "opened_on": opened_on,
-                "closed_on": closed.isoformat() if closed else None,
-                "last_position": item.position,
-                "data": dumps(state_of(aggregate)),
-            },
-        )
-        for deadline in deadlines_of(aggregate):
+        self._dirty[stream_id] = item.position
+
+    def finish(self, writer: ViewWriter) -> None:
+        for stream_id, last_position in self._dirty.items():
+            aggregate, opened_on = self._cache[stream_id]
+            closed = closed_on_of(aggregate)
             writer.upsert(
-                schema.deadlines,
+                schema.streams,
                 {
                     "stream_id": stream_id,
-                    "name": deadline.name,
-                    "due": deadline.due.isoformat(),
-                    "rule": deadline.rule,
-                    "met_on": deadline.met_on.isoformat() if deadline.met_on else None,
-                    "description": deadline.description,
+                    "kind": stream_id.split(":", 1)[0],
+                    "key": stream_id.split(":", 1)[1] if ":" in stream_id else stream_id,
+                    "status": status_of(aggregate),
+                    "tier": tier_of(aggregate),
+                    "opened_on": opened_on,
+                    "closed_on": closed.isoformat() if closed else None,
+                    "last_position": last_position,
+                    "data": dumps(state_of(aggregate)),
                 },
             )
+            for deadline in deadlines_of(aggregate):
+                writer.upsert(
+                    schema.deadlines,
+                    {
+                        "stream_id": stream_id,
+                        "name": deadline.name,
+                        "due": deadline.due.isoformat(),
+                        "rule": deadline.rule,
+                        "met_on": deadline.met_on.isoformat() if deadline.met_on else None,
+                        "description": deadline.description,
+                    },
+                )
+        self._dirty.clear()
