@@ -21,8 +21,14 @@ _CONTROL.update({0x2028: "\\u2028", 0x2029: "\\u2029", 0x202E: "\\u202e", 0x202D
 
 
 def safe_text(value: object) -> str:
-    """A one-line, terminal-safe rendering of a stored value."""
-    return str(value).translate(_CONTROL)
+    """A one-line, terminal-safe rendering of a stored value.
+
+    Control characters (C0, DEL, C1, line and paragraph separators, bidi
+    overrides) become visible escapes, and so does any lone surrogate, which
+    no terminal encoding can carry.
+    """
+    text = str(value).translate(_CONTROL)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def to_json(data: Any) -> str:

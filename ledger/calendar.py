@@ -12,16 +12,28 @@ the first working day after it, and so on. So a five-working-day limit from
 Thursday 2021-12-23 ends on 2022-01-04 (Christmas, Boxing Day and New Year
 fall on weekends that year and are observed on the following Mondays and
 Tuesday).
+
+Counting backwards (``working_days_before``) mirrors it: day 0 is the date
+itself and day 1 the first working day before it. Calendar months
+(``add_calendar_months``) keep the day of the month, or fall back to the last
+day of a shorter month: 31 January + 1 month is 28 (or 29) February.
 """
 
 from __future__ import annotations
 
+import calendar as _gregorian
 from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
 
-__all__ = ["add_working_days", "bank_holiday_name", "is_working_day"]
+__all__ = [
+    "add_calendar_months",
+    "add_working_days",
+    "bank_holiday_name",
+    "is_working_day",
+    "working_days_before",
+]
 
 
 @lru_cache(maxsize=1)
@@ -57,3 +69,36 @@ def add_working_days(start: date, days: int) -> date:
         if is_working_day(current):
             remaining -= 1
     return current
+
+
+def working_days_before(end: date, days: int) -> date:
+    """The date ``days`` working days before ``end`` (day 0 is ``end``).
+
+    Raises ``ValueError`` for a negative number of days.
+    """
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise TypeError("days must be an integer")
+    if days < 0:
+        raise ValueError("the number of working days cannot be negative")
+    current = end
+    remaining = days
+    while remaining:
+        current -= timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
+def add_calendar_months(start: date, months: int) -> date:
+    """The same day ``months`` calendar months later, or that month's last day.
+
+    2019-01-31 + 1 month is 2019-02-28; 2020-01-31 + 1 month is 2020-02-29;
+    2019-08-31 + 6 months is 2020-02-29. Negative ``months`` count backwards.
+    """
+    if isinstance(months, bool) or not isinstance(months, int):
+        raise TypeError("months must be an integer")
+    index = start.year * 12 + (start.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    last_day = _gregorian.monthrange(year, month)[1]
+    return date(year, month, min(start.day, last_day))

@@ -11,6 +11,9 @@ One streaming pass over the event table, in position order:
 * with a checkpoint kept outside the database (``--against``), the stored
   history must still contain that tree: same root at that size (rewriting),
   at least that many events (truncation).
+* given the dated key history (``ledger.key_history``), each checkpoint must
+  be signed by the key in force at its size, and the first checkpoint after
+  each key rotation by both the retiring and the new key.
 
 Memory stays O(log n) plus one page of rows: the log is streamed, never
 loaded. The report names the first bad position when one can be named.
@@ -24,6 +27,13 @@ from dataclasses import dataclass, field
 
 from ledger.checkpoints import Checkpoint, open_checkpoint
 from ledger.errors import IntegrityFailure, LedgerError
+from ledger.key_history import (
+    KeyHistory,
+    OpenedCheckpoint,
+    check_handovers,
+    open_log_checkpoint,
+    pending_rotation,
+)
 from ledger.notes import NoteVerifier
 from ledger.records import leaf_input
 from ledger.storage.recorder import LedgerRecorder
@@ -39,6 +49,8 @@ class VerificationReport:
     root: bytes = b""
     checkpoints_checked: int = 0
     against_checked: bool = False
+    key_rotations: int = 0
+    witnesses: list[str] = field(default_factory=list)
     problem: str | None = None
     first_bad_position: int | None = None
     notes: list[str] = field(default_factory=list)
@@ -61,6 +73,8 @@ class VerificationReport:
             "root_hash": base64.b64encode(self.root).decode("ascii"),
             "checkpoints_checked": self.checkpoints_checked,
             "against_checked": self.against_checked,
+            "key_rotations": self.key_rotations,
+            "witnesses": list(self.witnesses),
             "problem": self.problem,
             "first_bad_position": self.first_bad_position,
             "notes": list(self.notes),
@@ -86,10 +100,19 @@ def verify_ledger(
     *,
     against: str | None = None,
     progress: Callable[[int], None] | None = None,
+    key_history: KeyHistory | None = None,
 ) -> VerificationReport:
-    """Verify every event, tree node and checkpoint; see the module docstring."""
+    """Verify every event, tree node and checkpoint; see the module docstring.
+
+    Without ``key_history`` every checkpoint may be signed by any of
+    ``verifiers``; with it, ``verifiers`` is ignored and the dated rules of
+    ``ledger.key_history`` apply.
+    """
     report = VerificationReport()
-    targets = _checkpoint_targets(recorder, verifiers, against, report)
+    if key_history is None:
+        targets = _checkpoint_targets(recorder, verifiers, against, report)
+    else:
+        targets = _dated_checkpoint_targets(recorder, key_history, against, report)
     if not report.ok:
         return report
     pending = sorted(targets, key=lambda target: target[0])
@@ -117,7 +140,10 @@ def verify_ledger(
 
     if not check_targets():
         return report
-    for page in recorder.iter_leaf_pages(PAGE_SIZE):
+    # Events appended while this runs are not part of this verification: the
+    # checkpoints were read first, so every one of them lies within the bound.
+    bound = recorder.size()
+    for page in recorder.iter_leaf_pages(PAGE_SIZE, stop=bound):
         inner = recorder.inner_nodes_completing(page[0][0], page[-1][0] + 1)
         for position, stream_id, version, topic, recorded_at, state, stored_leaf in page:
             if position != size:
@@ -165,7 +191,7 @@ def verify_ledger(
             size,
         )
         return report
-    _check_counts(recorder, size, report)
+    _check_counts(recorder, size, bound, report)
     return report
 
 
@@ -205,6 +231,73 @@ def _checkpoint_targets(
     return targets
 
 
+def _dated_checkpoint_targets(
+    recorder: LedgerRecorder,
+    history: KeyHistory,
+    against: str | None,
+    report: VerificationReport,
+) -> list[tuple[int, bytes, str]]:
+    """Like ``_checkpoint_targets``, with the key in force at each size."""
+    targets: list[tuple[int, bytes, str]] = []
+    opened: list[tuple[str, OpenedCheckpoint]] = []
+    origin = recorder.get_meta("origin")
+    report.key_rotations = len(history.rotations)
+    for position in history.ignored:
+        report.notes.append(
+            f"ignored: the key rotation recorded at position {position} is not signed by the "
+            "keys it names, so someone without the signing key wrote it; it changes nothing"
+        )
+    for checkpoint_id, tree_size, _, signed in recorder.checkpoints():
+        label = f"checkpoint #{checkpoint_id}"
+        item = _open_dated(signed, history, label, report)
+        if item is None:
+            return targets
+        checkpoint = item.checkpoint
+        if checkpoint.size != tree_size:
+            report.fail(f"{label} is stored for size {tree_size} but signs size {checkpoint.size}")
+            return targets
+        if origin is not None and checkpoint.origin != origin:
+            report.fail(f"{label} names origin {checkpoint.origin!r}, not this ledger's {origin!r}")
+            return targets
+        opened.append((label, item))
+        targets.append((checkpoint.size, checkpoint.root_hash, label))
+        report.checkpoints_checked += 1
+    try:
+        check_handovers(history, opened)
+    except IntegrityFailure as exc:
+        report.fail(str(exc), exc.position)
+        return targets
+    pending = pending_rotation(history, (item.checkpoint.size for _, item in opened))
+    if pending is not None:
+        report.notes.append(
+            f"the key rotation at position {pending.position} has no checkpoint yet; "
+            "its handover is signed by the next checkpoint (scrutiny key rotate --resume)"
+        )
+    if against is not None:
+        label = "the checkpoint given with --against"
+        item = _open_dated(against, history, label, report)
+        if item is None:
+            return targets
+        if origin is not None and item.checkpoint.origin != origin:
+            report.fail(f"{label} is for {item.checkpoint.origin!r}, not this ledger ({origin!r})")
+            return targets
+        targets.append((item.checkpoint.size, item.checkpoint.root_hash, label))
+        report.against_checked = True
+    return targets
+
+
+def _open_dated(
+    signed: str, history: KeyHistory, label: str, report: VerificationReport
+) -> OpenedCheckpoint | None:
+    try:
+        return open_log_checkpoint(signed, history, label)
+    except IntegrityFailure as exc:
+        report.fail(str(exc))
+    except LedgerError as exc:
+        report.fail(f"{label} is malformed: {exc}")
+    return None
+
+
 def _open(
     signed: str, verifiers: Sequence[NoteVerifier], label: str, report: VerificationReport
 ) -> Checkpoint | None:
@@ -217,16 +310,27 @@ def _open(
     return None
 
 
-def _check_counts(recorder: LedgerRecorder, size: int, report: VerificationReport) -> None:
-    head = recorder.size()
-    if head != size:
-        report.fail(f"the head row says {head} events but {size} are stored", min(head, size))
+def _check_counts(recorder: LedgerRecorder, size: int, bound: int, report: VerificationReport) -> None:
+    """Rows the streaming pass cannot see: missing tail, rows beyond the head, stray nodes."""
+    if size < bound:
+        report.fail(
+            f"event at position {size} is missing (the head row says {bound} events were recorded)",
+            size,
+        )
+        return
+    head, highest, nodes_within, nodes_beyond = recorder.bounds_check(bound)
+    if highest >= head:
+        report.fail(
+            f"events are stored at positions {head}..{highest}, beyond the {head} the head row "
+            "records: rows were added behind the ledger's back",
+            head,
+        )
         return
     expected_nodes = 2 * size - bin(size).count("1")
-    stored_nodes = recorder.count_tree_nodes()
-    if stored_nodes != expected_nodes:
+    if nodes_within != expected_nodes or nodes_beyond:
         report.fail(
-            f"the tree table holds {stored_nodes} nodes; a tree of {size} events has {expected_nodes}"
+            f"the tree table holds {nodes_within + nodes_beyond} nodes where a tree of "
+            f"{size} events has {expected_nodes}"
         )
 
 

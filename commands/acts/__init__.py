@@ -1,70 +1,174 @@
-"""The acts of the first domain slice: command models and their handlers.
+"""Every act of the ledger: command models and their handlers.
 
-``handle(command, ledger)`` dispatches any of the commands below to its
-handler and returns a dict describing the event recorded (stream id,
-version, position, event type, actor, fields), ready for ``--json``.
+``handle(command, ledger)`` records one act in its own transaction and
+returns a dict describing the event recorded (stream id, version, position,
+event type, actor, fields), ready for ``--json``. ``COMMANDS`` maps each
+``Act`` (as named on the command line) to its command model; ``run`` and
+``UnitOfWork`` let several acts share one transaction (``scrutiny import``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from commands.acts.base import Command
+from commands.acts import (  # noqa: F401 - importing registers the handlers
+    activities,
+    audits,
+    cases,
+    challenges,
+    corrections,
+    inspections,
+    organisations,
+    people,
+    regional,
+    reports,
+    reviews,
+)
+from commands.acts.activities import LinkCdopLearning, RecordActivity
+from commands.acts.audits import (
+    AgreeAuditAction,
+    CloseAuditAction,
+    CompleteAudit,
+    HoldPeerChallenge,
+    ModerateRating,
+    PlanAudit,
+    RecordAuditFinding,
+    SubmitReturn,
+)
+from commands.acts.base import (
+    COMMANDS,
+    HANDLERS,
+    Command,
+    UnitOfWork,
+    describe,
+    handle,
+    run,
+)
+from commands.acts.cases import (
+    CompleteRapidReview,
+    DecideReview,
+    InformPartners,
+    NotifyIncident,
+    RecordPanelResponse,
+    SignDecision,
+    StartRapidReview,
+)
 from commands.acts.challenges import (
     EscalateChallenge,
     RaiseChallenge,
     ResolveChallenge,
     RespondToChallenge,
     WithdrawChallenge,
-    escalate_challenge,
-    raise_challenge,
-    resolve_challenge,
-    respond_to_challenge,
-    withdraw_challenge,
+)
+from commands.acts.corrections import CorrectEvent
+from commands.acts.inspections import (
+    AgreeActionPlan,
+    AnnounceInspection,
+    PublishInspection,
+    RecordInspectionFindings,
 )
 from commands.acts.organisations import (
+    DissolveOrganisation,
     RegisterOrganisation,
     RenameOrganisation,
-    register_organisation,
-    rename_organisation,
+    SucceedOrganisation,
 )
-from commands.acts.people import AppointPerson, StandDown, appoint_person, stand_down
-from ledger.application import ScrutinyLedger
+from commands.acts.people import AppointPerson, DeclareInterest, EndInterest, StandDown
+from commands.acts.regional import AgreeTerms, ModerateScrutineer, RecordRegionalActivity
+from commands.acts.reports import (
+    DraftReport,
+    OpenReport,
+    PresentReport,
+    PublishReport,
+    ScrutiniseReport,
+    SendReport,
+    SignOffReport,
+)
+from commands.acts.reviews import (
+    AgreeRecommendation,
+    CloseRecommendation,
+    CommissionReview,
+    DelayPublication,
+    MonitorReview,
+    PublishReview,
+    ReceiveDraft,
+    SendReviewCopies,
+    SignOffReview,
+)
+from ledger.domain.authorisation import Act
 from ledger.errors import InvalidInputError
 
-HANDLERS: dict[type[Command], Callable[[Any, ScrutinyLedger], dict[str, Any]]] = {
-    RegisterOrganisation: register_organisation,
-    RenameOrganisation: rename_organisation,
-    AppointPerson: appoint_person,
-    StandDown: stand_down,
-    RaiseChallenge: raise_challenge,
-    RespondToChallenge: respond_to_challenge,
-    EscalateChallenge: escalate_challenge,
-    ResolveChallenge: resolve_challenge,
-    WithdrawChallenge: withdraw_challenge,
-}
 
-
-def handle(command: Command, ledger: ScrutinyLedger) -> dict[str, Any]:
-    """Run the handler for ``command``; what was recorded, as a dict."""
-    handler = HANDLERS.get(type(command))
-    if handler is None:
-        raise InvalidInputError(f"no handler for {type(command).__name__}")
-    return handler(command, ledger)
+def command_for(name: str) -> type[Command]:
+    """The command model of an act named ``challenge.raise`` or ``challenge raise``."""
+    wanted = name.replace(".", " ").strip()
+    for act, command_class in COMMANDS.items():
+        if act.value == wanted:
+            return command_class
+    known = ", ".join(sorted(act.import_name for act in COMMANDS))
+    raise InvalidInputError(f"no act {name!r}; the acts are {known}")
 
 
 __all__ = [
-    "AppointPerson",
-    "Command",
-    "EscalateChallenge",
+    "COMMANDS",
     "HANDLERS",
+    "Act",
+    "AgreeActionPlan",
+    "AgreeAuditAction",
+    "AgreeRecommendation",
+    "AgreeTerms",
+    "AnnounceInspection",
+    "AppointPerson",
+    "CloseAuditAction",
+    "CloseRecommendation",
+    "Command",
+    "CommissionReview",
+    "CompleteAudit",
+    "CompleteRapidReview",
+    "CorrectEvent",
+    "DecideReview",
+    "DeclareInterest",
+    "DelayPublication",
+    "DissolveOrganisation",
+    "DraftReport",
+    "EndInterest",
+    "EscalateChallenge",
+    "HoldPeerChallenge",
+    "InformPartners",
+    "LinkCdopLearning",
+    "ModerateRating",
+    "ModerateScrutineer",
+    "MonitorReview",
+    "NotifyIncident",
+    "OpenReport",
+    "PlanAudit",
+    "PresentReport",
+    "PublishInspection",
+    "PublishReport",
+    "PublishReview",
     "RaiseChallenge",
+    "ReceiveDraft",
+    "RecordActivity",
+    "RecordAuditFinding",
+    "RecordInspectionFindings",
+    "RecordPanelResponse",
+    "RecordRegionalActivity",
     "RegisterOrganisation",
     "RenameOrganisation",
     "ResolveChallenge",
     "RespondToChallenge",
+    "ScrutiniseReport",
+    "SendReport",
+    "SendReviewCopies",
+    "SignDecision",
+    "SignOffReport",
+    "SignOffReview",
     "StandDown",
+    "StartRapidReview",
+    "SubmitReturn",
+    "SucceedOrganisation",
+    "UnitOfWork",
     "WithdrawChallenge",
+    "command_for",
+    "describe",
     "handle",
+    "run",
 ]

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field
 
-from commands.acts.base import Command, Slug, acting_person, authorise_command, record
-from ledger.application import ScrutinyLedger
+from commands.acts.base import Command, Key, Slug, UnitOfWork, authorise_command, handler
+from ledger.domain.acting import check_existed
 from ledger.domain.authorisation import Act, acting_organisations
-from ledger.domain.base import Tier
+from ledger.domain.base import DomainEvent, Tier
+from ledger.domain.cases import Case
 from ledger.domain.challenges import (
-    CASE_REF_PATTERN,
     CHALLENGE_ID_PATTERN,
     MAX_WORKING_DAYS,
     Challenge,
@@ -29,7 +29,13 @@ ChallengeKey = Annotated[str, Field(pattern=CHALLENGE_ID_PATTERN)]
 
 
 class RaiseChallenge(Command):
-    """Put a challenge to one or more partners, with a response due date."""
+    """Put a challenge to one or more partners, with a response due date.
+
+    ``case_ref`` names the case (its id) of a challenge to the threshold for
+    a review; the case must exist and have been notified by the date.
+    """
+
+    act = Act.RAISE_CHALLENGE
 
     challenge_id: str | None = Field(default=None, pattern=CHALLENGE_ID_PATTERN)
     to_partners: tuple[Slug, ...] = Field(min_length=1, max_length=50)
@@ -38,7 +44,7 @@ class RaiseChallenge(Command):
     respond_within_working_days: int = Field(
         default=DEFAULT_RESPONSE_DAYS, ge=1, le=MAX_WORKING_DAYS
     )
-    case_ref: str | None = Field(default=None, pattern=CASE_REF_PATTERN)
+    case_ref: Key | None = None
 
 
 class RespondToChallenge(Command):
@@ -48,6 +54,8 @@ class RespondToChallenge(Command):
     one of the challenged organisations.
     """
 
+    act = Act.RESPOND_TO_CHALLENGE
+
     challenge_id: ChallengeKey
     organisation_id: Slug | None = None
     response: str = Field(min_length=1, max_length=5000)
@@ -55,6 +63,8 @@ class RespondToChallenge(Command):
 
 class EscalateChallenge(Command):
     """Take a challenge to the Executive or to disagreement resolution."""
+
+    act = Act.ESCALATE_CHALLENGE
 
     challenge_id: ChallengeKey
     to: EscalationLevel
@@ -64,6 +74,8 @@ class EscalateChallenge(Command):
 class ResolveChallenge(Command):
     """Settle a challenge with its outcome and the actions agreed."""
 
+    act = Act.RESOLVE_CHALLENGE
+
     challenge_id: ChallengeKey
     outcome: Outcome
     agreed_actions: tuple[str, ...] = Field(default=(), max_length=50)
@@ -71,6 +83,8 @@ class ResolveChallenge(Command):
 
 class WithdrawChallenge(Command):
     """Withdraw a challenge (only the person who raised it)."""
+
+    act = Act.WITHDRAW_CHALLENGE
 
     challenge_id: ChallengeKey
     reason: str = Field(min_length=1, max_length=2000)
@@ -81,46 +95,48 @@ def new_challenge_id(on: date) -> str:
     return f"CH-{on.year}-{secrets.token_hex(3)}"
 
 
-def raise_challenge(command: RaiseChallenge, ledger: ScrutinyLedger) -> dict[str, Any]:
-    attribution = authorise_command(ledger, Act.RAISE_CHALLENGE, command)
-    partners = [ledger.load(Organisation, key) for key in command.to_partners]
+@handler(RaiseChallenge)
+def raise_challenge(command: RaiseChallenge, uow: UnitOfWork) -> DomainEvent:
+    attribution = authorise_command(uow, command)
+    partners = uow.organisations(command.to_partners)
+    case = None if command.case_ref is None else uow.get(Case, command.case_ref)
     key = command.challenge_id
     if key is None:
         key = new_challenge_id(command.occurred_on)
-        while ledger.exists(Challenge, key):
+        while uow.find(Challenge, key) is not None:
             key = new_challenge_id(command.occurred_on)
-    challenge = ledger.load(Challenge, key) if ledger.exists(Challenge, key) else Challenge.new(key)
-    event = challenge.raise_challenge(
+    challenge = uow.find_or_new(Challenge, key, Challenge.new)
+    return challenge.raise_challenge(
         raised_by=command.actor,
         partners=partners,
         subject=command.subject,
         tier=command.tier,
         respond_within_working_days=command.respond_within_working_days,
         case_ref=command.case_ref,
+        case_notified_on=None if case is None else case.opened_on,
         evidence=command.evidence,
         **attribution.event_fields(),
     )
-    return record(ledger, challenge, event)
 
 
-def respond_to_challenge(command: RespondToChallenge, ledger: ScrutinyLedger) -> dict[str, Any]:
-    challenge = ledger.load(Challenge, command.challenge_id)
+@handler(RespondToChallenge)
+def respond_to_challenge(command: RespondToChallenge, uow: UnitOfWork) -> DomainEvent:
+    challenge = uow.get(Challenge, command.challenge_id)
     organisation_id = command.organisation_id
     if organisation_id is None:
-        organisation_id = _responding_organisation(command, ledger, challenge)
-    attribution = authorise_command(
-        ledger, Act.RESPOND_TO_CHALLENGE, command, for_organisations={organisation_id}
-    )
-    event = challenge.respond(
+        organisation_id = _responding_organisation(command, uow, challenge)
+    attribution = authorise_command(uow, command, for_organisations={organisation_id})
+    if organisation_id in challenge.to_partners:
+        check_existed(uow.get(Organisation, organisation_id), command.occurred_on)
+    return challenge.respond(
         organisation_id, command.response, evidence=command.evidence, **attribution.event_fields()
     )
-    return record(ledger, challenge, event)
 
 
 def _responding_organisation(
-    command: RespondToChallenge, ledger: ScrutinyLedger, challenge: Challenge
+    command: RespondToChallenge, uow: UnitOfWork, challenge: Challenge
 ) -> str:
-    person = acting_person(ledger, command.actor)
+    person = uow.person(command.actor)
     mine = acting_organisations(person, Act.RESPOND_TO_CHALLENGE, command.occurred_on)
     candidates = sorted(mine & set(challenge.to_partners))
     if len(candidates) == 1:
@@ -131,42 +147,35 @@ def _responding_organisation(
             f"({', '.join(candidates)}); say which one responds"
         )
     # No candidate: let authorisation refuse, naming the organisations challenged.
-    authorise_command(
-        ledger,
-        Act.RESPOND_TO_CHALLENGE,
-        command,
-        for_organisations=set(challenge.to_partners),
-    )
+    authorise_command(uow, command, for_organisations=set(challenge.to_partners))
     raise AssertionError("unreachable: authorisation must have refused")  # pragma: no cover
 
 
-def escalate_challenge(command: EscalateChallenge, ledger: ScrutinyLedger) -> dict[str, Any]:
-    challenge = ledger.load(Challenge, command.challenge_id)
-    attribution = authorise_command(ledger, Act.ESCALATE_CHALLENGE, command)
-    event = challenge.escalate(
+@handler(EscalateChallenge)
+def escalate_challenge(command: EscalateChallenge, uow: UnitOfWork) -> DomainEvent:
+    challenge = uow.get(Challenge, command.challenge_id)
+    attribution = authorise_command(uow, command)
+    return challenge.escalate(
         command.to, command.reason, evidence=command.evidence, **attribution.event_fields()
     )
-    return record(ledger, challenge, event)
 
 
-def resolve_challenge(command: ResolveChallenge, ledger: ScrutinyLedger) -> dict[str, Any]:
-    challenge = ledger.load(Challenge, command.challenge_id)
-    attribution = authorise_command(ledger, Act.RESOLVE_CHALLENGE, command)
-    event = challenge.resolve(
+@handler(ResolveChallenge)
+def resolve_challenge(command: ResolveChallenge, uow: UnitOfWork) -> DomainEvent:
+    challenge = uow.get(Challenge, command.challenge_id)
+    attribution = authorise_command(uow, command)
+    return challenge.resolve(
         command.outcome,
         command.agreed_actions,
         evidence=command.evidence,
         **attribution.event_fields(),
     )
-    return record(ledger, challenge, event)
 
 
-def withdraw_challenge(command: WithdrawChallenge, ledger: ScrutinyLedger) -> dict[str, Any]:
-    challenge = ledger.load(Challenge, command.challenge_id)
-    attribution = authorise_command(
-        ledger, Act.WITHDRAW_CHALLENGE, command, raised_by=challenge.raised_by
-    )
-    event = challenge.withdraw(
+@handler(WithdrawChallenge)
+def withdraw_challenge(command: WithdrawChallenge, uow: UnitOfWork) -> DomainEvent:
+    challenge = uow.get(Challenge, command.challenge_id)
+    attribution = authorise_command(uow, command, raised_by=challenge.raised_by)
+    return challenge.withdraw(
         command.reason, evidence=command.evidence, **attribution.event_fields()
     )
-    return record(ledger, challenge, event)

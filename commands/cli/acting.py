@@ -56,13 +56,12 @@ def record_act(
 
     from commands.acts import handle
     from ledger.application import open_ledger
-    from ledger.domain.base import EvidenceRef
     from ledger.errors import InvalidInputError
 
     actor = require_actor(settings)
     if on is not None:
         fields["occurred_on"] = on
-    evidence = tuple(EvidenceRef.from_file(Path(name)) for name in evidence_files)
+    evidence = tuple(evidence_of(Path(name)) for name in evidence_files)
     try:
         command = command_class.build(actor=actor, evidence=evidence, **fields)
     except InvalidInputError as exc:
@@ -76,6 +75,19 @@ def record_act(
     finally:
         ledger.close()
     emit(render(result, as_json))
+
+
+def evidence_of(path: Any) -> Any:
+    """The evidence reference of a file, or one InvalidInputError line."""
+    from pydantic import ValidationError
+
+    from ledger.domain.base import EvidenceRef, describe_validation_error
+    from ledger.errors import InvalidInputError
+
+    try:
+        return EvidenceRef.from_file(path)
+    except ValidationError as exc:
+        raise InvalidInputError(f"--evidence: {describe_validation_error(exc)}") from exc
 
 
 def render(result: dict[str, Any], as_json: bool) -> str:

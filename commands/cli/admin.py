@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from commands.cli.common import emit, json_option, pass_settings, progress_printer
+from commands.cli.witness_options import witness_policy_options
 from commands.settings import Settings
 
 
@@ -62,9 +63,16 @@ def checkpoint(settings: Settings, as_json: bool) -> None:
 
 @click.command()
 @click.option("--against", "against_file", type=click.Path(dir_okay=False), metavar="FILE", help="A checkpoint kept outside the database; the ledger must still contain it.")
+@witness_policy_options
 @json_option
 @pass_settings
-def verify(settings: Settings, against_file: str | None, as_json: bool) -> None:
+def verify(
+    settings: Settings,
+    against_file: str | None,
+    witnesses: tuple[str, ...],
+    witnesses_required: int | None,
+    as_json: bool,
+) -> None:
     """Recompute every leaf, tree node and root, and check every checkpoint.
 
     Exit 0 when the history is intact; exit 3, naming the first bad
@@ -81,8 +89,11 @@ def verify(settings: Settings, against_file: str | None, as_json: bool) -> None:
                 against = handle.read()
         except (OSError, UnicodeDecodeError) as exc:
             raise InvalidInputError(f"cannot read checkpoint file {against_file}: {exc}") from exc
+    from ledger.witness import WitnessPolicy
+
+    policy = WitnessPolicy.build(witnesses, witnesses_required)
     report, key_source = verify_ledger(
-        settings.db_url, settings.key_path, against, progress_printer("verified")
+        settings.db_url, settings.key_path, against, progress_printer("verified"), policy
     )
     data = report.as_dict() | {"verifier_key_from": key_source}
     if as_json:

@@ -54,10 +54,12 @@ def challenge() -> None:
     help="Working days (England and Wales) allowed for a response; local policy.",
 )
 @click.option(
+    "--case",
     "--case-ref",
-    metavar="REF",
-    help="Pseudonymous case reference, e.g. SSCP-CSPR-2019-01, for a challenge "
-    "to a review threshold.",
+    "case_ref",
+    metavar="CASE_ID",
+    help="The case id (e.g. SSCP-2019-01) of a challenge to the threshold for a "
+    "review; the case must have been notified by --on.",
 )
 @act_options
 @pass_settings

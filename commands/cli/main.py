@@ -84,6 +84,12 @@ from commands.cli import reads as _reads  # noqa: E402
 _admin.register(cli)
 _registry.register(cli)
 _reads.register(cli)
+from commands.cli import registry_integrity as _registry_integrity  # noqa: E402
+_registry_integrity.register(cli)
+from commands.cli import web as _web  # noqa: E402
+_web.register(cli)
+from commands.cli import backups as _backups  # noqa: E402
+_backups.register(cli)
 
 
 def main() -> None:

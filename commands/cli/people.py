@@ -1,4 +1,4 @@
-"""``scrutiny person appoint`` and ``scrutiny person stand-down``."""
+"""``scrutiny person appoint|stand-down|declare-interest|end-interest``."""
 
 from __future__ import annotations
 
@@ -17,14 +17,17 @@ ROLES = (
     "inspector",
     "moderator",
 )
+POOLS = ("local", "regional")
+NATURES = ("employment", "governance", "contract", "personal", "other")
 
 
 @click.group()
 def person() -> None:
     """People: the professionals who act in the partnership, and their roles.
 
-    A role is held from its appointment date up to, not including, the
-    date the person stands down from it.
+    A role (or a declared interest) is held from its start date up to, not
+    including, its end date. Independent scrutineers belong to the local or
+    the regional pool.
     """
 
 
@@ -41,6 +44,11 @@ def person() -> None:
 @click.option(
     "--name", "display_name", help="The person's name (required for their first appointment)."
 )
+@click.option(
+    "--pool",
+    type=click.Choice(POOLS),
+    help="For an independent scrutineer: the local or the regional pool [default: local].",
+)
 @act_options
 @pass_settings
 def appoint(
@@ -49,6 +57,7 @@ def appoint(
     role: str,
     organisation_id: str,
     display_name: str | None,
+    pool: str | None,
     on: str | None,
     evidence_files: tuple[str, ...],
     as_json: bool,
@@ -70,6 +79,7 @@ def appoint(
         role=role,
         organisation_id=organisation_id,
         display_name=display_name,
+        pool=pool,
     )
 
 
@@ -97,4 +107,74 @@ def stand_down(
         as_json=as_json,
         person_id=person_id,
         role=role,
+    )
+
+
+@person.command("declare-interest")
+@click.argument("person_id", metavar="PERSON_ID")
+@click.option(
+    "--org", "organisation_id", required=True, metavar="ORG_ID",
+    help="The organisation the person is affiliated with.",
+)
+@click.option("--nature", required=True, type=click.Choice(NATURES), help="What ties them.")
+@click.option("--description", help="A short description (no personal data of others).")
+@act_options
+@pass_settings
+def declare_interest(
+    settings: Settings,
+    person_id: str,
+    organisation_id: str,
+    nature: str,
+    description: str | None,
+    on: str | None,
+    evidence_files: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Record PERSON_ID's interest in an organisation from --on.
+
+    Needs business_unit; scrutineers, moderators and the chair may declare
+    their own interests.
+    """
+    from commands.acts import DeclareInterest
+
+    record_act(
+        settings,
+        DeclareInterest,
+        on=on,
+        evidence_files=evidence_files,
+        as_json=as_json,
+        person_id=person_id,
+        organisation_id=organisation_id,
+        nature=nature,
+        description=description,
+    )
+
+
+@person.command("end-interest")
+@click.argument("person_id", metavar="PERSON_ID")
+@click.option(
+    "--org", "organisation_id", required=True, metavar="ORG_ID",
+    help="The organisation of the interest that ends.",
+)
+@act_options
+@pass_settings
+def end_interest(
+    settings: Settings,
+    person_id: str,
+    organisation_id: str,
+    on: str | None,
+    evidence_files: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Record that PERSON_ID's interest in an organisation ended on --on (first day without)."""
+    from commands.acts import EndInterest
+
+    record_act(
+        settings,
+        EndInterest,
+        on=on,
+        evidence_files=evidence_files,
+        as_json=as_json,
+        person_id=person_id,
+        organisation_id=organisation_id,
     )

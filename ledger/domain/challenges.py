@@ -5,7 +5,8 @@ Stream ids are ``challenge:<id>`` (ids such as ``CH-2019-3fa2c1``).
 Events (each carries the challenge's tier)::
 
     ChallengeRaised     raised_by, to_partners, subject, tier, case_ref,
-                        respond_within_working_days, response_due, due_rule
+                        respond_within_working_days, response_due, due_rule,
+                        due_edition
     ChallengeResponded  organisation_id, response
     ChallengeEscalated  to (executive | disagreement_resolution), reason
     ChallengeResolved   outcome (accepted | partly_accepted | not_accepted),
@@ -14,7 +15,11 @@ Events (each carries the challenge's tier)::
 
 The response is due ``respond_within_working_days`` working days (England and
 Wales, see ``ledger.calendar``) after the raising date; the rule is local
-policy, so the event records both the number of days and the rule's name.
+policy (``challenge-response``, edition ``SSCP`` of ``ledger.rules``), so the
+event records the number of days, the rule and its edition.
+
+A challenge to the threshold for a review names its case (``case_ref``, the
+case id): the case must have been notified by the raising date.
 
 The lifecycle::
 
@@ -26,8 +31,9 @@ The lifecycle::
 Rules, each a guard that raises ``RefusedError`` naming it and records nothing:
 
 * nothing can be done to a resolved or withdrawn challenge;
-* a challenge goes to at least one partner, each named once, each registered
+* a challenge goes to at least one partner, each named once, each existing
   on the raising date; only a challenged organisation can respond;
+* a linked case had been notified by the raising date;
 * each challenged organisation responds at most once per stage, a stage
   being the time before the first escalation and after each escalation (so
   a partner may answer again once the challenge has been escalated);
@@ -52,16 +58,16 @@ from enum import StrEnum
 
 from pydantic import Field, field_validator
 
-from ledger.calendar import add_working_days
 from ledger.domain.base import Aggregate, DomainEvent, EvidenceRef, Tier
 from ledger.domain.organisations import Organisation, parse_choice
 from ledger.errors import InvalidInputError
+from ledger.rules import deadline
 
 CHALLENGE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{1,62}$"
 _CHALLENGE_ID = re.compile(CHALLENGE_ID_PATTERN)
 CASE_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ./_-]{0,79}$"
 SLUG = r"^[a-z0-9][a-z0-9-]{1,62}$"
-DUE_RULE = "local policy"
+DUE_RULE = "challenge-response"
 MAX_WORKING_DAYS = 260
 
 
@@ -110,6 +116,7 @@ class ChallengeRaised(DomainEvent):
     respond_within_working_days: int = Field(ge=1, le=MAX_WORKING_DAYS)
     response_due: date
     due_rule: str = Field(default=DUE_RULE, min_length=1, max_length=100)
+    due_edition: str | None = Field(default=None, min_length=1, max_length=20)
     case_ref: str | None = Field(default=None, pattern=CASE_REF_PATTERN)
 
     strip_subject = field_validator("subject")(_stripped)
@@ -230,11 +237,13 @@ class Challenge(Aggregate):
         tier: Tier | int,
         respond_within_working_days: int,
         case_ref: str | None = None,
+        case_notified_on: date | None = None,
         actor_id: str,
         actor_role: str,
         occurred_on: date,
         evidence: tuple[EvidenceRef, ...] = (),
     ) -> ChallengeRaised:
+        """Raise the challenge; ``case_notified_on`` is when ``case_ref`` was notified."""
         tier = parse_choice(Tier, tier, "tier")
         if isinstance(respond_within_working_days, bool) or not (
             isinstance(respond_within_working_days, int)
@@ -256,10 +265,12 @@ class Challenge(Aggregate):
         if repeated:
             self.refuse(f"each partner is challenged once; repeated: {', '.join(repeated)}")
         for partner in partners:
-            if not partner.existed_on(occurred_on):
-                self.refuse(
-                    f"organisation {partner.key} was not registered on {occurred_on.isoformat()}"
-                )
+            absence = partner.absence_on(occurred_on)
+            if absence is not None:
+                self.refuse(absence)
+        if case_ref is not None and (case_notified_on is None or case_notified_on > occurred_on):
+            self.refuse(f"case {case_ref} had not been notified by {occurred_on.isoformat()}")
+        due = deadline(DUE_RULE, occurred_on, limit=respond_within_working_days)
         return self.trigger(
             ChallengeRaised,
             raised_by=raised_by,
@@ -267,8 +278,9 @@ class Challenge(Aggregate):
             subject=subject,
             tier=tier,
             respond_within_working_days=respond_within_working_days,
-            response_due=add_working_days(occurred_on, respond_within_working_days),
-            due_rule=DUE_RULE,
+            response_due=due.due,
+            due_rule=due.rule_id,
+            due_edition=due.edition,
             case_ref=case_ref,
             actor_id=actor_id,
             actor_role=actor_role,

@@ -1,24 +1,42 @@
 """Organisations: the partners, agencies, regulators and bodies of the partnership.
 
 An organisation keeps one permanent id for life (a lowercase slug such as
-``somerset-ccg``); its names change by dated events. Stream ids are
-``org:<id>``.
+``somerset-ccg``); its names change by dated events, and it ends by a dated
+succession or dissolution. Stream ids are ``org:<id>``.
 
 Events::
 
-    OrganisationRegistered   name, kind, statutory_role (safeguarding partners only);
-                             registered on its occurred_on
+    OrganisationRegistered   name, kind, statutory_role (safeguarding partners only),
+                             national_role (national bodies only); exists from occurred_on
     OrganisationRenamed      new_name, effective from its occurred_on
+    OrganisationSucceeded    successor_id: from occurred_on the successor carries on
+                             the organisation's functions and it no longer exists
+    OrganisationDissolved    reason: it no longer exists from occurred_on
+
+An organisation exists from its registration date up to, not including, the
+date of its succession or dissolution. Every act that names an organisation
+is refused on a date it did not exist (see ``absence_on``). So Somerset CCG
+(registered 2019) succeeded by NHS Somerset ICB on 2022-07-01 can be named
+up to 2022-06-30 and the ICB from 2022-07-01.
+
+National bodies that receive the partnership's notifications and reports
+carry a ``national_role`` (the Panel, the Secretary of State, the What Works
+Centre); a recipient is resolved by role and date, following successions, so
+a report sent on 2023-06-06 or later goes to Foundations, the What Works
+Centre's successor.
 
 Guards (each refusal raises ``RefusedError`` and records nothing):
 
 * the id is a lowercase slug ``[a-z0-9][a-z0-9-]{1,62}``;
 * a safeguarding partner names its statutory role (local authority, police,
-  health) and no other kind may;
+  health) and no other kind may; only a national body has a national role;
 * an id is registered once (the command layer checks the store; the store's
   uniqueness of ``(stream, version)`` is the backstop);
 * a rename changes the name in effect on its date, is not dated before the
-  registration, and is not dated on the same day as another rename.
+  registration, nor on the same day as another rename, nor once the
+  organisation has ended;
+* an organisation ends once, after its registration and its renames; a
+  successor is another organisation that exists on the succession date.
 """
 
 from __future__ import annotations
@@ -66,6 +84,14 @@ class StatutoryRole(StrEnum):
     HEALTH = "health"
 
 
+class NationalRole(StrEnum):
+    """What a national body receives from the partnership."""
+
+    PRACTICE_REVIEW_PANEL = "practice_review_panel"
+    SECRETARY_OF_STATE = "secretary_of_state"
+    WHAT_WORKS_CENTRE = "what_works_centre"
+
+
 def normalise_name(value: str) -> str:
     cleaned = " ".join(value.split())
     if not cleaned:
@@ -79,6 +105,7 @@ class OrganisationRegistered(DomainEvent):
     name: str = Field(min_length=1, max_length=200)
     kind: OrganisationKind
     statutory_role: StatutoryRole | None = None
+    national_role: NationalRole | None = None
 
     clean_name = field_validator("name")(normalise_name)
 
@@ -95,6 +122,25 @@ class OrganisationRenamed(DomainEvent):
     clean_name = field_validator("new_name")(normalise_name)
 
 
+class OrganisationSucceeded(DomainEvent):
+    """From ``occurred_on`` ``successor_id`` carries on; this organisation has ended."""
+
+    successor_id: str = Field(pattern=SLUG_PATTERN)
+
+
+class OrganisationDissolved(DomainEvent):
+    """The organisation ended on ``occurred_on`` without a successor."""
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+    @field_validator("reason")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("cannot be blank")
+        return value.strip()
+
+
 class Organisation(Aggregate):
     """One organisation's registration and dated names."""
 
@@ -104,7 +150,10 @@ class Organisation(Aggregate):
         super().__init__(stream_id)
         self.kind: OrganisationKind | None = None
         self.statutory_role: StatutoryRole | None = None
+        self.national_role: NationalRole | None = None
         self.registered_on: date | None = None
+        self.ended_on: date | None = None
+        self.successor_id: str | None = None
         # (effective from, name), kept in date order.
         self.names: list[tuple[date, str]] = []
 
@@ -121,6 +170,7 @@ class Organisation(Aggregate):
         name: str,
         kind: OrganisationKind | str,
         statutory_role: StatutoryRole | str | None,
+        national_role: NationalRole | str | None = None,
         actor_id: str,
         actor_role: str,
         occurred_on: date,
@@ -131,6 +181,11 @@ class Organisation(Aggregate):
             None
             if statutory_role is None
             else parse_choice(StatutoryRole, statutory_role, "statutory role")
+        )
+        national = (
+            None
+            if national_role is None
+            else parse_choice(NationalRole, national_role, "national role")
         )
         if self.registered_on is not None:
             self.refuse(
@@ -146,11 +201,16 @@ class Organisation(Aggregate):
             self.refuse(
                 f"only a safeguarding partner has a statutory role; {self.key} is a {kind.value}"
             )
+        if national is not None and kind is not OrganisationKind.NATIONAL_BODY:
+            self.refuse(
+                f"only a national body has a national role; {self.key} is a {kind.value}"
+            )
         return self.trigger(
             OrganisationRegistered,
             name=name,
             kind=kind,
             statutory_role=role,
+            national_role=national,
             actor_id=actor_id,
             actor_role=actor_role,
             occurred_on=occurred_on,
@@ -174,6 +234,8 @@ class Organisation(Aggregate):
                 f"a rename cannot predate the registration of {self.key} "
                 f"on {self.registered_on.isoformat()}"
             )
+        if self.ended_on is not None and occurred_on >= self.ended_on:
+            self.refuse(self.absence_on(occurred_on) or f"{self.key} has ended")
         if any(effective == occurred_on for effective, _ in self.names[1:]):
             self.refuse(f"{self.key} already has a rename effective on {occurred_on.isoformat()}")
         if " ".join(new_name.split()) == self.name_on(occurred_on):
@@ -190,6 +252,67 @@ class Organisation(Aggregate):
             evidence=evidence,
         )
 
+    def succeed(
+        self,
+        successor: Organisation,
+        *,
+        actor_id: str,
+        actor_role: str,
+        occurred_on: date,
+        evidence: tuple[EvidenceRef, ...] = (),
+    ) -> OrganisationSucceeded:
+        """Record that ``successor`` carries on from ``occurred_on``."""
+        self._check_can_end(occurred_on)
+        if successor.id == self.id:
+            self.refuse(f"{self.key} cannot succeed itself")
+        absence = successor.absence_on(occurred_on)
+        if absence is not None:
+            self.refuse(f"the successor must exist on the succession date: {absence}")
+        return self.trigger(
+            OrganisationSucceeded,
+            successor_id=successor.key,
+            actor_id=actor_id,
+            actor_role=actor_role,
+            occurred_on=occurred_on,
+            evidence=evidence,
+        )
+
+    def dissolve(
+        self,
+        reason: str,
+        *,
+        actor_id: str,
+        actor_role: str,
+        occurred_on: date,
+        evidence: tuple[EvidenceRef, ...] = (),
+    ) -> OrganisationDissolved:
+        """Record that the organisation ended on ``occurred_on`` with no successor."""
+        self._check_can_end(occurred_on)
+        return self.trigger(
+            OrganisationDissolved,
+            reason=reason,
+            actor_id=actor_id,
+            actor_role=actor_role,
+            occurred_on=occurred_on,
+            evidence=evidence,
+        )
+
+    def _check_can_end(self, occurred_on: date) -> None:
+        if self.registered_on is None:
+            self.refuse(f"organisation {self.key} is not registered")
+        assert self.registered_on is not None
+        if self.ended_on is not None:
+            self.refuse(
+                f"organisation {self.key} already ended on {self.ended_on.isoformat()} "
+                f"({self._ending()}); an organisation ends once"
+            )
+        last_change = self.names[-1][0]
+        if occurred_on <= last_change:
+            self.refuse(
+                f"{self.key} can only end after its registration and renames "
+                f"(the last on {last_change.isoformat()}), not on {occurred_on.isoformat()}"
+            )
+
     # -- queries ------------------------------------------------------------------
 
     @property
@@ -198,8 +321,22 @@ class Organisation(Aggregate):
         return self.names[-1][1]
 
     def existed_on(self, day: date) -> bool:
-        """Whether the organisation had been registered by ``day``."""
-        return self.registered_on is not None and self.registered_on <= day
+        """Whether the organisation existed on ``day``: registered, not yet ended."""
+        return self.absence_on(day) is None
+
+    def absence_on(self, day: date) -> str | None:
+        """Why the organisation did not exist on ``day``; None if it did."""
+        if self.registered_on is None or day < self.registered_on:
+            return f"organisation {self.key} was not registered on {day.isoformat()}"
+        if self.ended_on is not None and day >= self.ended_on:
+            return (
+                f"organisation {self.key} no longer existed on {day.isoformat()} "
+                f"({self._ending()} on {self.ended_on.isoformat()})"
+            )
+        return None
+
+    def _ending(self) -> str:
+        return f"succeeded by {self.successor_id}" if self.successor_id else "dissolved"
 
     def name_on(self, day: date) -> str | None:
         """The name in effect on ``day``; None before registration."""
@@ -216,11 +353,17 @@ class Organisation(Aggregate):
         if isinstance(event, OrganisationRegistered):
             self.kind = event.kind
             self.statutory_role = event.statutory_role
+            self.national_role = event.national_role
             self.registered_on = event.occurred_on
             self.names = [(event.occurred_on, event.name)]
         elif isinstance(event, OrganisationRenamed):
             # A stable sort: a rename dated on the day of registration follows it.
             self.names = sorted([*self.names, (event.occurred_on, event.new_name)], key=_effective)
+        elif isinstance(event, OrganisationSucceeded):
+            self.ended_on = event.occurred_on
+            self.successor_id = event.successor_id
+        elif isinstance(event, OrganisationDissolved):
+            self.ended_on = event.occurred_on
         else:
             super().apply(event)
 

@@ -8,11 +8,23 @@ ids are ``person:<id>``.
 
 Events::
 
-    PersonAppointed   role, organisation_id (whom they act for), display_name
+    PersonAppointed   role, organisation_id (whom they act for), display_name,
+                      pool (independent scrutineers only: local or regional)
     RoleStoodDown     role
+    InterestDeclared  organisation_id, nature, description: an affiliation
+    InterestEnded     organisation_id
 
-A role is held from the appointment date up to, but not including, the
-stand-down date: someone stood down on 2020-03-31 no longer holds the role
+Independent scrutineers belong to a pool: ``local`` (Somerset's own) or
+``regional`` (the pool shared by the five local-authority areas of the Avon
+and Somerset police region). Regional scrutiny activity needs the regional
+pool.
+
+A person's affiliations on a date are the organisations they act for in a
+role held that day and the organisations of their declared interests open
+that day; independence (moderation) is judged from them.
+
+A role (or an interest) is held from its start date up to, but not
+including, its end date: someone stood down on 2020-03-31 no longer holds the role
 that day, and a successor appointed on 2020-03-31 does.
 
 Guards (each refusal raises ``RefusedError`` and records nothing):
@@ -22,12 +34,15 @@ Guards (each refusal raises ``RefusedError`` and records nothing):
   inspectors for a regulator;
 * a person may hold several roles, but never the same role twice at once;
 * only a role currently held can be stood down, and not before the day it
-  was taken up.
+  was taken up;
+* only an independent scrutineer has a pool (local unless said otherwise);
+* an interest names an organisation that exists on the declaration date,
+  is declared once while open, and ends after it began.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -42,6 +57,23 @@ from ledger.domain.organisations import (
     parse_choice,
 )
 from ledger.errors import InvalidInputError
+
+
+class ScrutineerPool(StrEnum):
+    """Where an independent scrutineer is drawn from."""
+
+    LOCAL = "local"
+    REGIONAL = "regional"
+
+
+class InterestNature(StrEnum):
+    """What ties a person to an organisation."""
+
+    EMPLOYMENT = "employment"
+    GOVERNANCE = "governance"
+    CONTRACT = "contract"
+    PERSONAL = "personal"
+    OTHER = "other"
 
 
 class Role(StrEnum):
@@ -68,6 +100,7 @@ class PersonAppointed(DomainEvent):
     role: Role
     organisation_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
     display_name: str = Field(min_length=1, max_length=200)
+    pool: ScrutineerPool | None = None
 
     clean_name = field_validator("display_name")(normalise_name)
 
@@ -82,6 +115,34 @@ class RoleStoodDown(DomainEvent):
     role: Role
 
 
+class InterestDeclared(DomainEvent):
+    """From ``occurred_on`` the person has an interest in ``organisation_id``."""
+
+    organisation_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
+    nature: InterestNature
+    description: str | None = Field(default=None, min_length=1, max_length=2000)
+
+
+class InterestEnded(DomainEvent):
+    """From ``occurred_on`` the person no longer has an interest in ``organisation_id``."""
+
+    organisation_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+@dataclass(frozen=True)
+class Interest:
+    """One declared affiliation: from ``start`` up to, not including, ``end``."""
+
+    organisation_id: str
+    nature: InterestNature
+    start: date
+    end: date | None = None
+    description: str | None = None
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+
 @dataclass(frozen=True)
 class Appointment:
     """One spell in a role: from ``start`` up to, not including, ``end``."""
@@ -90,6 +151,7 @@ class Appointment:
     organisation_id: str
     start: date
     end: date | None = None
+    pool: ScrutineerPool | None = None
 
     def covers(self, day: date) -> bool:
         return self.start <= day and (self.end is None or day < self.end)
@@ -104,6 +166,7 @@ class Person(Aggregate):
         super().__init__(stream_id)
         self.display_name = ""
         self.appointments: list[Appointment] = []
+        self.interests: list[Interest] = []
 
     # -- commands -----------------------------------------------------------------
 
@@ -118,18 +181,23 @@ class Person(Aggregate):
         organisation: Organisation,
         *,
         display_name: str | None = None,
+        pool: ScrutineerPool | str | None = None,
         actor_id: str,
         actor_role: str,
         occurred_on: date,
         evidence: tuple[EvidenceRef, ...] = (),
     ) -> PersonAppointed:
         role = parse_choice(Role, role, "role")
+        chosen_pool = None if pool is None else parse_choice(ScrutineerPool, pool, "pool")
+        if role is Role.INDEPENDENT_SCRUTINEER:
+            chosen_pool = chosen_pool or ScrutineerPool.LOCAL
+        elif chosen_pool is not None:
+            self.refuse(f"only an independent scrutineer belongs to a pool, not a {role.value}")
         if not (display_name or self.display_name):
             raise InvalidInputError(f"the first appointment of {self.key} needs their display name")
-        if not organisation.existed_on(occurred_on):
-            self.refuse(
-                f"organisation {organisation.key} was not registered on {occurred_on.isoformat()}"
-            )
+        absence = organisation.absence_on(occurred_on)
+        if absence is not None:
+            self.refuse(absence)
         required = REQUIRED_KIND.get(role)
         if required is not None and organisation.kind is not required:
             kind = organisation.kind.value if organisation.kind else "unknown"
@@ -148,6 +216,7 @@ class Person(Aggregate):
             role=role,
             organisation_id=organisation.key,
             display_name=display_name or self.display_name,
+            pool=chosen_pool,
             actor_id=actor_id,
             actor_role=actor_role,
             occurred_on=occurred_on,
@@ -182,7 +251,87 @@ class Person(Aggregate):
             evidence=evidence,
         )
 
+    def declare_interest(
+        self,
+        organisation: Organisation,
+        nature: InterestNature | str,
+        description: str | None = None,
+        *,
+        actor_id: str,
+        actor_role: str,
+        occurred_on: date,
+        evidence: tuple[EvidenceRef, ...] = (),
+    ) -> InterestDeclared:
+        nature = parse_choice(InterestNature, nature, "nature of interest")
+        absence = organisation.absence_on(occurred_on)
+        if absence is not None:
+            self.refuse(absence)
+        for interest in self.interests:
+            if interest.organisation_id == organisation.key and (
+                interest.end is None or interest.end > occurred_on
+            ):
+                self.refuse(
+                    f"{self.key} already has an interest in {organisation.key} from "
+                    f"{interest.start.isoformat()}; end it before declaring it again"
+                )
+        return self.trigger(
+            InterestDeclared,
+            organisation_id=organisation.key,
+            nature=nature,
+            description=description,
+            actor_id=actor_id,
+            actor_role=actor_role,
+            occurred_on=occurred_on,
+            evidence=evidence,
+        )
+
+    def end_interest(
+        self,
+        organisation_id: str,
+        *,
+        actor_id: str,
+        actor_role: str,
+        occurred_on: date,
+        evidence: tuple[EvidenceRef, ...] = (),
+    ) -> InterestEnded:
+        current = next(
+            (
+                i
+                for i in self.interests
+                if i.organisation_id == organisation_id and i.end is None
+            ),
+            None,
+        )
+        if current is None:
+            self.refuse(f"{self.key} has no open interest in {organisation_id} to end")
+        assert current is not None
+        if occurred_on <= current.start:
+            self.refuse(
+                f"an interest ends after it began: {self.key}'s interest in "
+                f"{organisation_id} began on {current.start.isoformat()}"
+            )
+        return self.trigger(
+            InterestEnded,
+            organisation_id=organisation_id,
+            actor_id=actor_id,
+            actor_role=actor_role,
+            occurred_on=occurred_on,
+            evidence=evidence,
+        )
+
     # -- queries ------------------------------------------------------------------
+
+    def interests_on(self, day: date) -> list[Interest]:
+        return [interest for interest in self.interests if interest.covers(day)]
+
+    def affiliations_on(self, day: date) -> set[str]:
+        """Organisations the person acts for or has an open interest in on ``day``."""
+        return {s.organisation_id for s in self.appointments_on(day)} | {
+            i.organisation_id for i in self.interests_on(day)
+        }
+
+    def pools_on(self, day: date) -> set[ScrutineerPool]:
+        return {s.pool for s in self.appointments_on(day) if s.pool is not None}
 
     def current_appointment(self, role: Role) -> Appointment | None:
         """The spell in ``role`` that has not been stood down, if any."""
@@ -204,14 +353,32 @@ class Person(Aggregate):
         if isinstance(event, PersonAppointed):
             self.display_name = event.display_name
             self.appointments.append(
-                Appointment(event.role, event.organisation_id, event.occurred_on)
+                Appointment(
+                    event.role, event.organisation_id, event.occurred_on, pool=event.pool
+                )
             )
         elif isinstance(event, RoleStoodDown):
             self.appointments = [
-                Appointment(s.role, s.organisation_id, s.start, event.occurred_on)
+                replace(s, end=event.occurred_on)
                 if s.role is event.role and s.end is None
                 else s
                 for s in self.appointments
+            ]
+        elif isinstance(event, InterestDeclared):
+            self.interests.append(
+                Interest(
+                    event.organisation_id,
+                    event.nature,
+                    event.occurred_on,
+                    description=event.description,
+                )
+            )
+        elif isinstance(event, InterestEnded):
+            self.interests = [
+                replace(i, end=event.occurred_on)
+                if i.organisation_id == event.organisation_id and i.end is None
+                else i
+                for i in self.interests
             ]
         else:
             super().apply(event)

@@ -227,7 +227,9 @@ class LedgerRecorder(ApplicationRecorder):
                 return
             after = int(rows[-1][0])
 
-    def iter_leaf_pages(self, page_size: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
+    def iter_leaf_pages(
+        self, page_size: int = 5000, stop: int | None = None
+    ) -> Iterator[list[tuple[Any, ...]]]:
         """Pages of (position, stream_id, stream_version, topic, recorded_at, state,
         stored leaf hash or None), in position order, for verification.
 
@@ -238,12 +240,13 @@ class LedgerRecorder(ApplicationRecorder):
         sql = (
             "SELECT e.position, e.stream_id, e.stream_version, e.topic, e.recorded_at, e.state, t.hash "
             "FROM ledger_events e LEFT JOIN ledger_tree t ON t.level = 0 AND t.idx = e.position "
-            f"WHERE e.position > {p} ORDER BY e.position LIMIT {p}"
+            f"WHERE e.position > {p} AND e.position < {p} ORDER BY e.position LIMIT {p}"
         )
+        upper = stop if stop is not None else 2**62
         after = -1
         while True:
             with self.database.read() as conn:
-                rows = conn.exec_driver_sql(sql, (after, page_size)).fetchall()
+                rows = conn.exec_driver_sql(sql, (after, upper, page_size)).fetchall()
             if not rows:
                 return
             yield [tuple(row) for row in rows]
@@ -296,6 +299,22 @@ class LedgerRecorder(ApplicationRecorder):
                 else:
                     low = middle + 1
         return low
+
+    def bounds_check(self, bound: int) -> tuple[int, int, int, int]:
+        """In one statement (one consistent snapshot on both engines):
+        (head size, highest stored position or -1, tree rows inside the first
+        ``bound`` leaves, tree rows reaching beyond the head)."""
+        p = "?" if self.database.is_sqlite else "%s"
+        sql = (
+            "SELECT (SELECT size FROM ledger_head WHERE id = 1), "
+            "(SELECT COALESCE(MAX(position), -1) FROM ledger_events), "
+            f"(SELECT COUNT(*) FROM ledger_tree WHERE ((idx + 1) << level) <= {p}), "
+            "(SELECT COUNT(*) FROM ledger_tree WHERE ((idx + 1) << level) > "
+            "(SELECT size FROM ledger_head WHERE id = 1))"
+        )
+        with self.database.read() as conn:
+            row = conn.exec_driver_sql(sql, (bound,)).one()
+        return int(row[0]), int(row[1]), int(row[2]), int(row[3])
 
     def count_tree_nodes(self) -> int:
         with self.database.read() as conn:

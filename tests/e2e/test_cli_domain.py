@@ -133,6 +133,7 @@ def test_a_challenge_from_raising_to_resolution_with_json(run: Run, tmp_path: Pa
         "display_name": "Jane Porter",
         "organisation_id": "sscp",
         "role": "business_unit",
+        "pool": None,
     }
     for key, role in [("somerset-county-council", "local_authority"), ("somerset-ccg", "health")]:
         result = run(
@@ -191,8 +192,6 @@ def test_a_challenge_from_raising_to_resolution_with_json(run: Run, tmp_path: Pa
             "1",
             "--respond-within",
             "5",
-            "--case-ref",
-            "SSCP-CSPR-2019-01",
             "--on",
             "2021-12-23",
             "--evidence",
@@ -203,6 +202,10 @@ def test_a_challenge_from_raising_to_resolution_with_json(run: Run, tmp_path: Pa
     )
     assert raised["stream_id"] == "challenge:CH-2019-0c5a01"
     assert raised["fields"]["response_due"] == "2022-01-04"
+    assert (raised["fields"]["due_rule"], raised["fields"]["due_edition"]) == (
+        "challenge-response",
+        "SSCP",
+    )
     assert raised["fields"]["to_partners"] == ["somerset-county-council", "somerset-ccg"]
     assert (
         raised["evidence"][0]["sha256"] == hashlib.sha256(b"look-and-see visit notes").hexdigest()
@@ -551,21 +554,29 @@ def test_a_domain_refusal_names_the_rule(run: Run, initialised: tuple[str, Path]
 
 
 def test_the_demo_builds_a_ledger_and_reports_it_intact(db_url: str, key_path: Path) -> None:
+    from commands.demo_script import demo_script
+
     runner = CliRunner()
     args = ["--db", db_url, "--key", str(key_path), "demo"]
     result = runner.invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert "organisations  9" in out
+    acts = len(demo_script())
+    assert f"Demo ledger recorded: {acts} acts" in out
+    assert "organisations   32" in out
     assert "6: 2 open, 1 responded, 1 escalated, 1 resolved, 1 withdrawn" in out
+    assert "cases           2: 1 decided_national_referral, 1 published" in out
+    assert "(1 regional); 1 moderation(s); 1 correction(s)" in out
+    assert "deadlines       12: 11 met, 1 met_late" in out
     assert "Open challenges (4, 3 overdue)" in out
     assert "CH-2020-9c1d06" in out and "OVERDUE" in out
     assert "Verification: intact" in out
+    assert len(out.splitlines()) < 30
     count = event_count(db_url)
-    assert count == 37
+    assert count == acts
     again = runner.invoke(cli, args, catch_exceptions=False)
     assert again.exit_code == 1
-    assert again.stderr.startswith("Error: ") and "already holds 37 events" in again.stderr
+    assert again.stderr.startswith("Error: ") and f"already holds {acts} events" in again.stderr
     assert event_count(db_url) == count
 
 

@@ -17,6 +17,7 @@ import pytest
 from commands.acts import (
     AppointPerson,
     EscalateChallenge,
+    NotifyIncident,
     RaiseChallenge,
     RegisterOrganisation,
     RenameOrganisation,
@@ -67,6 +68,16 @@ def set_up_partnership(ledger: ScrutinyLedger) -> None:
             kind=kind,
             statutory_role=role,
         )
+    act(
+        ledger,
+        RegisterOrganisation,
+        actor="jane-porter",
+        occurred_on="2019-06-03",
+        organisation_id="cspr-panel",
+        name="Child Safeguarding Practice Review Panel",
+        kind="national_body",
+        national_role="practice_review_panel",
+    )
     for key, name, role, org, on in [
         ("jane-porter", "Jane Porter", "business_unit", "sscp", "2019-06-03"),
         ("sam-hughes", "Sam Hughes", "lead_safeguarding_partner", SCC, "2019-06-10"),
@@ -86,6 +97,17 @@ def set_up_partnership(ledger: ScrutinyLedger) -> None:
             role=role,
             organisation_id=org,
         )
+    act(
+        ledger,
+        NotifyIncident,
+        actor="sam-hughes",
+        occurred_on="2019-09-09",
+        case_id="SSCP-CSPR-2019-01",
+        local_authority_id=SCC,
+        children=["Child A"],
+        became_aware_on="2019-09-04",
+        summary="A serious incident.",
+    )
 
 
 def raise_one(ledger: ScrutinyLedger, key: str = "CH-2019-0c5a01", **extra: Any) -> dict[str, Any]:
@@ -619,7 +641,8 @@ def test_the_summary_counts_what_was_recorded(ledger: ScrutinyLedger) -> None:
         reason="Superseded",
     )
     summary = summarise(ledger.ledger_recorder, date(2019, 10, 29))
-    assert (summary.organisations, summary.people, summary.challenges) == (4, 7, 2)
+    assert (summary.organisations, summary.people, summary.challenges) == (5, 7, 2)
+    assert summary.cases == {"notified": 1}
     assert summary.by_state["open"] == 1 and summary.by_state["withdrawn"] == 1
     assert summary.by_tier[3]["withdrawn"] == 1
     [open_one] = summary.open_challenges

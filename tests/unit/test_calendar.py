@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.calendar import add_working_days, bank_holiday_name, is_working_day
+from ledger.calendar import (
+    add_calendar_months,
+    add_working_days,
+    bank_holiday_name,
+    is_working_day,
+    working_days_before,
+)
 
 
 @pytest.mark.parametrize(
@@ -97,3 +103,52 @@ def test_the_result_is_a_working_day_with_exactly_n_working_days_after_the_start
     assert is_working_day(end)
     span = [start + timedelta(days=i) for i in range(1, (end - start).days + 1)]
     assert sum(1 for day in span if is_working_day(day)) == days
+
+
+# -- counting backwards and calendar months -----------------------------------------
+
+
+def test_working_days_before_mirrors_adding_them() -> None:
+    assert working_days_before(date(2023, 5, 11), 5) == date(2023, 5, 3)
+    assert working_days_before(date(2022, 1, 4), 5) == date(2021, 12, 23)
+    assert working_days_before(date(2019, 7, 6), 0) == date(2019, 7, 6)
+
+
+def test_working_days_before_skips_the_coronation_and_the_weekend() -> None:
+    # Tuesday 2023-05-09, one working day back: Monday 8 May was the Coronation.
+    assert working_days_before(date(2023, 5, 9), 1) == date(2023, 5, 5)
+
+
+def test_negative_days_before_are_refused() -> None:
+    with pytest.raises(ValueError):
+        working_days_before(date(2019, 7, 1), -1)
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (date(2019, 1, 31), 1, date(2019, 2, 28)),
+        (date(2020, 1, 31), 1, date(2020, 2, 29)),
+        (date(2019, 8, 31), 6, date(2020, 2, 29)),
+        (date(2019, 3, 31), 6, date(2019, 9, 30)),
+        (date(2020, 2, 29), 12, date(2021, 2, 28)),
+        (date(2019, 12, 15), 1, date(2020, 1, 15)),
+        (date(2020, 3, 31), -1, date(2020, 2, 29)),
+    ],
+)
+def test_calendar_months_keep_the_day_or_fall_back_to_the_month_end(
+    start: date, months: int, expected: date
+) -> None:
+    assert add_calendar_months(start, months) == expected
+
+
+@given(
+    st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31)),
+    st.integers(min_value=0, max_value=40),
+)
+def test_counting_back_then_forward_lands_on_or_after_the_start(start: date, days: int) -> None:
+    back = working_days_before(start, days)
+    assert back <= start
+    assert add_working_days(back, days) >= start
+    if is_working_day(start):
+        assert add_working_days(back, days) == start

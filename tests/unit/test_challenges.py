@@ -54,6 +54,7 @@ def raised(partners: tuple[Organisation, ...] = (SCC, POLICE), days: int = 10) -
         tier=Tier.EXECUTIVE,
         respond_within_working_days=days,
         case_ref="SSCP-CSPR-2019-01",
+        case_notified_on=date(2019, 9, 2),
         occurred_on=RAISED_ON,
         **SCRUTINEER,
     )
@@ -90,6 +91,7 @@ def test_raising_records_partners_tier_and_a_response_due_date_by_local_policy()
         tier=1,
         respond_within_working_days=5,
         case_ref="SSCP-CSPR-2019-01",
+        case_notified_on=date(2021, 12, 1),
         occurred_on=date(2021, 12, 23),
         **SCRUTINEER,
     )
@@ -97,7 +99,8 @@ def test_raising_records_partners_tier_and_a_response_due_date_by_local_policy()
     assert event.tier is Tier.EXECUTIVE
     assert event.response_due == date(2022, 1, 4)
     assert event.respond_within_working_days == 5
-    assert event.due_rule == DUE_RULE == "local policy"
+    assert event.due_rule == DUE_RULE == "challenge-response"
+    assert event.due_edition == "SSCP"
     assert event.subject == "Threshold"
     assert challenge.status is ChallengeStatus.OPEN
     assert challenge.to_partners == ("somerset-county-council", "avon-and-somerset-constabulary")

@@ -11,10 +11,13 @@ from pydantic import ValidationError
 
 from ledger.domain.base import Aggregate
 from ledger.domain.organisations import (
+    NationalRole,
     Organisation,
+    OrganisationDissolved,
     OrganisationKind,
     OrganisationRegistered,
     OrganisationRenamed,
+    OrganisationSucceeded,
     StatutoryRole,
 )
 from ledger.errors import InvalidInputError, RefusedError
@@ -194,3 +197,92 @@ def test_rename_event_is_a_past_tense_fact() -> None:
     assert event.originator_version == 2
     with pytest.raises(ValidationError):
         event.new_name = "changed"  # type: ignore[misc]
+
+
+# -- succession, dissolution, national roles ------------------------------------------
+
+
+def body(
+    key: str, kind: str = "national_body", on: date = date(2019, 6, 3), **extra: Any
+) -> Organisation:
+    organisation = Organisation.new(key)
+    organisation.register(name=key.title(), kind=kind, statutory_role=None, occurred_on=on,
+                          **extra, **BY)
+    organisation.collect_events()
+    return organisation
+
+
+def test_a_succession_ends_the_organisation_on_its_date() -> None:
+    ccg = registered()
+    icb = body("nhs-somerset-icb", kind="relevant_agency", on=date(2022, 7, 1))
+    event = ccg.succeed(icb, occurred_on=date(2022, 7, 1), **BY)
+    assert isinstance(event, OrganisationSucceeded)
+    assert event.successor_id == "nhs-somerset-icb"
+    assert ccg.existed_on(date(2022, 6, 30))
+    assert not ccg.existed_on(date(2022, 7, 1))
+    assert ccg.absence_on(date(2022, 7, 1)) == (
+        "organisation somerset-ccg no longer existed on 2022-07-01 "
+        "(succeeded by nhs-somerset-icb on 2022-07-01)"
+    )
+    assert ccg.absence_on(date(2019, 6, 2)) == (
+        "organisation somerset-ccg was not registered on 2019-06-02"
+    )
+
+
+def test_a_successor_must_exist_on_the_succession_date() -> None:
+    ccg = registered()
+    icb = body("nhs-somerset-icb", kind="relevant_agency", on=date(2022, 7, 2))
+    assert_refused(
+        ccg, lambda: ccg.succeed(icb, occurred_on=date(2022, 7, 1), **BY),
+        "the successor must exist on the succession date: organisation nhs-somerset-icb was not "
+        "registered on 2022-07-01",
+    )
+    assert_refused(ccg, lambda: ccg.succeed(ccg, occurred_on=date(2022, 7, 3), **BY),
+                   "cannot succeed itself")
+
+
+def test_an_organisation_ends_once_and_only_after_its_registration_and_renames() -> None:
+    ccg = registered()
+    ccg.rename("Somerset CCG", occurred_on=date(2020, 1, 1), **BY)
+    assert_refused(ccg, lambda: ccg.dissolve("merged", occurred_on=date(2020, 1, 1), **BY),
+                   "only end after its registration and renames")
+    event = ccg.dissolve("merged", occurred_on=date(2022, 7, 1), **BY)
+    assert isinstance(event, OrganisationDissolved)
+    assert not ccg.existed_on(date(2022, 7, 1))
+    assert "dissolved on 2022-07-01" in (ccg.absence_on(date(2023, 1, 1)) or "")
+    assert_refused(ccg, lambda: ccg.dissolve("again", occurred_on=date(2023, 1, 1), **BY),
+                   "already ended on 2022-07-01")
+    assert_refused(ccg, lambda: ccg.rename("Ghost", occurred_on=date(2023, 1, 1), **BY),
+                   "no longer existed on 2023-01-01")
+
+
+def test_only_a_national_body_has_a_national_role() -> None:
+    panel = body("cspr-panel", national_role="practice_review_panel")
+    assert panel.national_role is NationalRole.PRACTICE_REVIEW_PANEL
+    agency = Organisation.new("an-agency")
+    assert_refused(
+        agency,
+        lambda: agency.register(name="Agency", kind="relevant_agency", statutory_role=None,
+                                national_role="secretary_of_state", occurred_on=date(2019, 6, 3),
+                                **BY),
+        "only a national body has a national role",
+    )
+    with pytest.raises(InvalidInputError, match="national role 'king' is not one of"):
+        Organisation.new("x-body").register(name="X", kind="national_body", statutory_role=None,
+                                            national_role="king", occurred_on=date(2019, 6, 3),
+                                            **BY)
+
+
+def test_replaying_a_succession_rebuilds_the_same_state() -> None:
+    ccg = registered()
+    icb = body("nhs-somerset-icb", kind="relevant_agency", on=date(2022, 7, 1))
+    ccg.succeed(icb, occurred_on=date(2022, 7, 1), **BY)
+    events = [*ccg.collect_events()]
+    assert len(events) == 1
+    rebuilt = Organisation(ccg.id)
+    rebuilt.apply(OrganisationRegistered(
+        originator_id=ccg.id, originator_version=1, name="Somerset Clinical Commissioning Group",
+        kind="safeguarding_partner", statutory_role="health", occurred_on=date(2019, 6, 3), **BY))
+    rebuilt.version = 1
+    events[0].mutate(rebuilt)
+    assert (rebuilt.ended_on, rebuilt.successor_id) == (ccg.ended_on, ccg.successor_id)

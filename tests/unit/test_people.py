@@ -10,6 +10,7 @@ import pytest
 
 from ledger.domain.authorisation import (
     ALLOWED_ROLES,
+    PERMISSIONS,
     SETUP_ROLE,
     Act,
     acting_organisations,
@@ -17,7 +18,15 @@ from ledger.domain.authorisation import (
 )
 from ledger.domain.base import Aggregate
 from ledger.domain.organisations import Organisation
-from ledger.domain.people import Person, PersonAppointed, Role, RoleStoodDown
+from ledger.domain.people import (
+    InterestDeclared,
+    InterestEnded,
+    Person,
+    PersonAppointed,
+    Role,
+    RoleStoodDown,
+    ScrutineerPool,
+)
 from ledger.errors import InvalidInputError, RefusedError
 
 BY: dict[str, Any] = {"actor_id": "jane-porter", "actor_role": "business_unit"}
@@ -268,3 +277,114 @@ def test_only_the_raiser_may_withdraw() -> None:
         Act.WITHDRAW_CHALLENGE, "owen-reed", person, date(2019, 7, 1), raised_by="owen-reed"
     )
     assert ok.actor_role == "independent_scrutineer"
+
+
+# -- pools, interests, affiliations ---------------------------------------------------
+
+
+def test_an_independent_scrutineer_is_in_the_local_pool_unless_said_otherwise() -> None:
+    local = appointed("independent_scrutineer", SSCP)
+    assert local.appointments[0].pool is ScrutineerPool.LOCAL
+    regional = Person.new("grace-patel")
+    event = regional.appoint("independent_scrutineer", SSCP, display_name="Grace Patel",
+                             pool="regional", occurred_on=date(2019, 11, 1), **BY)
+    assert event.pool is ScrutineerPool.REGIONAL
+    assert regional.pools_on(date(2019, 11, 1)) == {ScrutineerPool.REGIONAL}
+
+
+def test_only_an_independent_scrutineer_belongs_to_a_pool() -> None:
+    person = Person.new("owen-reed")
+    assert_refused(
+        person,
+        lambda: person.appoint("moderator", SSCP, display_name="Owen Reed", pool="regional",
+                               occurred_on=date(2019, 7, 1), **BY),
+        "only an independent scrutineer belongs to a pool, not a moderator",
+    )
+
+
+def test_an_interest_is_held_from_its_declaration_up_to_its_end() -> None:
+    person = appointed("independent_scrutineer", SSCP)
+    declared = person.declare_interest(TRUST, "governance", "Trustee",
+                                       occurred_on=date(2020, 4, 1), **BY)
+    assert isinstance(declared, InterestDeclared)
+    ended = person.end_interest("new-trust", occurred_on=date(2020, 7, 31), **BY)
+    assert isinstance(ended, InterestEnded)
+    assert person.affiliations_on(date(2020, 7, 30)) == {"sscp", "new-trust"}
+    assert person.affiliations_on(date(2020, 7, 31)) == {"sscp"}
+    assert person.interests[0].end == date(2020, 7, 31)
+
+
+def test_interest_guards_refuse_and_record_nothing() -> None:
+    person = appointed("independent_scrutineer", SSCP)
+    assert_refused(
+        person,
+        lambda: person.declare_interest(TRUST, "employment", occurred_on=date(2020, 3, 31), **BY),
+        "new-trust was not registered on 2020-03-31",
+    )
+    person.declare_interest(TRUST, "employment", occurred_on=date(2020, 4, 1), **BY)
+    assert_refused(
+        person,
+        lambda: person.declare_interest(TRUST, "contract", occurred_on=date(2020, 5, 1), **BY),
+        "already has an interest in new-trust",
+    )
+    assert_refused(person, lambda: person.end_interest("new-trust", occurred_on=date(2020, 4, 1),
+                                                       **BY), "ends after it began")
+    assert_refused(person, lambda: person.end_interest("ofsted", occurred_on=date(2020, 5, 1),
+                                                       **BY), "no open interest in ofsted")
+
+
+def test_authorisation_on_the_act_date_refuses_a_role_ended_the_day_before() -> None:
+    person = appointed("business_unit", SSCP)
+    person.stand_down("business_unit", occurred_on=date(2020, 4, 1), **BY)
+    ok = authorise(Act.RENAME_ORGANISATION, "owen-reed", person, date(2020, 3, 31))
+    assert ok.actor_role == "business_unit"
+    with pytest.raises(RefusedError, match="does not hold any of the roles business_unit on "
+                                           "2020-04-01"):
+        authorise(Act.RENAME_ORGANISATION, "owen-reed", person, date(2020, 4, 1))
+
+
+def test_a_scrutineer_declares_only_their_own_interests() -> None:
+    person = appointed("independent_scrutineer", SSCP)
+    on = date(2019, 7, 1)
+    own = authorise(Act.DECLARE_INTEREST, "owen-reed", person, on, subject="owen-reed")
+    assert own.actor_role == "independent_scrutineer"
+    with pytest.raises(RefusedError, match=r"roles business_unit on 2019-07-01 \(needed to "
+                                           r"person declare-interest about ruth-evans\)"):
+        authorise(Act.DECLARE_INTEREST, "owen-reed", person, on, subject="ruth-evans")
+
+
+def test_regional_activity_needs_the_regional_pool() -> None:
+    person = appointed("independent_scrutineer", SSCP)
+    with pytest.raises(RefusedError, match="independent_scrutineer in the regional pool"):
+        authorise(Act.RECORD_REGIONAL_ACTIVITY, "owen-reed", person, date(2019, 7, 1),
+                  pool=ScrutineerPool.REGIONAL)
+
+
+def test_an_inspector_acts_only_for_the_inspectorates_but_the_business_unit_for_any() -> None:
+    inspector = appointed("inspector", OFSTED)
+    on = date(2019, 7, 1)
+    bound = {Role.INSPECTOR}
+    ok = authorise(Act.ANNOUNCE_INSPECTION, "owen-reed", inspector, on,
+                   for_organisations={"ofsted"}, bound_roles=bound)
+    assert ok.actor_role == "inspector"
+    with pytest.raises(RefusedError, match=r"\(inspector for cqc\)"):
+        authorise(Act.ANNOUNCE_INSPECTION, "owen-reed", inspector, on,
+                  for_organisations={"cqc"}, bound_roles=bound)
+    officer = appointed("business_unit", SSCP)
+    assert authorise(Act.ANNOUNCE_INSPECTION, "owen-reed", officer, on,
+                     for_organisations={"cqc"}, bound_roles=bound).actor_role == "business_unit"
+
+
+def test_the_person_who_recorded_an_entry_may_correct_it_in_any_role_they_hold() -> None:
+    person = appointed("independent_scrutineer", SSCP)
+    on = date(2019, 7, 1)
+    ok = authorise(Act.CORRECT_EVENT, "owen-reed", person, on, original_actor="owen-reed")
+    assert ok.actor_role == "independent_scrutineer"
+    with pytest.raises(RefusedError, match=r"did not record the entry \(helen-morgan did\)"):
+        authorise(Act.CORRECT_EVENT, "owen-reed", person, on, original_actor="helen-morgan")
+
+
+def test_every_act_has_its_permission_and_an_import_name() -> None:
+    assert set(PERMISSIONS) == set(Act)
+    assert Act.START_RAPID_REVIEW.import_name == "case.rapid-review-start"
+    assert len({act.import_name for act in Act}) == len(Act)
