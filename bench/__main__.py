@@ -42,7 +42,10 @@ def parse_sizes(text: str) -> list[int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=(__doc__ or "").splitlines()[2])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Measure the ledger against baselines from the same run; report figures and "
+                    "ratios (see docs/performance.md).")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="sizes 10k and 100k, fewer samples (minutes)")
     mode.add_argument("--tiny", action="store_true", help="one tiny size, for the test suite (seconds)")

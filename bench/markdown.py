@@ -93,8 +93,10 @@ def growth_table(result: dict[str, Any]) -> str:
             elif how == "whole":
                 value = size / value
             values.append(value)
-        cells = ["" if v is None else _number(v) for v in values]
         known = [v for v in values if v is not None]
+        if not known:
+            continue
+        cells = ["" if v is None else _number(v) for v in values]
         factor = f"×{known[-1] / known[0]:.2f}" if len(known) >= 2 and known[0] else ""
         out.append(f"| `{name}`: {what} | " + " | ".join(cells) + f" | {factor} |")
     return "\n".join(out)
@@ -119,6 +121,9 @@ def plan_tables(result: dict[str, Any]) -> str:
 
 
 def main(argv: list[str]) -> int:
+    if not argv or argv[0] in ("-h", "--help"):
+        print((__doc__ or "").strip())
+        return 0 if argv else 2
     engines: dict[str, dict[str, Any]] = {}
     for name in argv:
         data = json.loads(Path(name).read_text())

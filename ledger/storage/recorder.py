@@ -31,7 +31,7 @@ from eventsourcing.persistence import (
     StoredEvent,
     Subscription,
 )
-from sqlalchemy import Connection, and_, func, select, tuple_
+from sqlalchemy import Connection, and_, func, or_, select
 
 from ledger import integrity
 from ledger.integrity import leaf_hash
@@ -327,12 +327,18 @@ class LedgerRecorder(ApplicationRecorder):
     def _fetch_nodes(
         self, conn: Connection, keys: Sequence[tuple[int, int]]
     ) -> dict[tuple[int, int], bytes]:
+        """One query; grouped by level so each term is a primary-key lookup on
+        both engines (SQLite scans the whole table for a row-value IN list)."""
         if not keys:
             return {}
+        by_level: dict[int, list[int]] = {}
+        for level, idx in keys:
+            by_level.setdefault(level, []).append(idx)
         t = schema.tree.c
-        rows = conn.execute(
-            select(t.level, t.idx, t.hash).where(tuple_(t.level, t.idx).in_(list(keys)))
-        ).all()
+        condition = or_(
+            *(and_(t.level == level, t.idx.in_(sorted(set(idxs)))) for level, idxs in by_level.items())
+        )
+        rows = conn.execute(select(t.level, t.idx, t.hash).where(condition)).all()
         return {(int(row.level), int(row.idx)): bytes(row.hash) for row in rows}
 
     def root(self, size: int) -> bytes:

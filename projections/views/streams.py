@@ -20,7 +20,7 @@ from projections.summaries import closed_on_of, deadlines_of, state_of, status_o
 
 Replay = Callable[[str, int], "Aggregate | None"]
 
-CACHE_SIZE = 50_000
+CACHE_SIZE = 5_000
 
 
 class StreamsView:

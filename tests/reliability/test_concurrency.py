@@ -24,6 +24,7 @@ from ledger.integrity import merkle_root
 from ledger.keys import load_verifier
 from ledger.storage.database import Database
 from ledger.storage.recorder import LedgerRecorder
+from tests.ledger_helpers import append
 from tests.reliability import workers
 from tests.reliability.partnership import CHALLENGE, cli_runner, set_up_partnership
 from tests.reliability.support import SCRUTINY, assert_whole, cli_env, records, run_spawned
@@ -224,3 +225,19 @@ def test_two_partners_responding_at_once_one_wins_the_other_is_told_to_retry(ini
     assert sorted(event["organisation_id"] for event in responded) == ["somerset-ccg",
                                                                         "somerset-county-council"]
     assert_whole(db_url, key_path)
+
+
+def test_checkpoints_signed_at_the_same_moment_are_all_stored(initialised) -> None:
+    """Four processes sign checkpoints at once: each is stored under its own id."""
+    db_url, key_path = initialised
+    recorder = LedgerRecorder(Database(db_url))
+    try:
+        append(recorder, 10, batch=5)
+    finally:
+        recorder.database.dispose()
+    results = run_spawned([(workers.take_checkpoints, (db_url, str(key_path), 6)) for _ in range(4)])
+    errors = [r for r in results if r[0] == "error"]
+    assert not errors, errors
+    taken = sorted(c for r in results for c in r[2])
+    assert [cid for cid, _ in taken] == list(range(1, 25))
+    assert assert_whole(db_url, key_path).checkpoints_checked == 24
