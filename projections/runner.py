@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ledger.domain.base import Aggregate, decode_event
+from ledger.domain.base import DomainEvent, decode_event
 from ledger.storage.recorder import LedgerRecorder
 from projections.feed import Cut, Item, pages
 from projections.store import ProjectionStore
@@ -25,9 +25,10 @@ from projections.views.streams import StreamsView
 Progress = Callable[[int], None]
 
 
-def make_views(recorder: LedgerRecorder | None, names: Sequence[str] = VIEW_NAMES) -> list[View]:
-    """The named views; the streams view may rebuild an aggregate from the log."""
-    replay = _replayer(recorder) if recorder is not None else None
+def make_views(recorder: LedgerRecorder, names: Sequence[str] = VIEW_NAMES,
+               cut: Cut = Cut()) -> list[View]:
+    """The named views; the streams view may re-read a stream's events from the log."""
+    replay = _replayer(recorder, cut)
     built: dict[str, View] = {
         "history": HistoryView(),
         "names": NamesView(),
@@ -37,16 +38,17 @@ def make_views(recorder: LedgerRecorder | None, names: Sequence[str] = VIEW_NAME
     return [built[name] for name in names]
 
 
-def _replayer(recorder: LedgerRecorder) -> Callable[[str, int], Aggregate | None]:
-    def replay(stream_id: str, upto_version: int) -> Aggregate | None:
-        aggregate: Aggregate | None = None
+def _replayer(recorder: LedgerRecorder, cut: Cut) -> Callable[[str, int], list[DomainEvent]]:
+    """A stream's stored events up to a version, as the cut admits them."""
+
+    def replay(stream_id: str, upto_version: int) -> list[DomainEvent]:
+        events = []
         for stored in recorder.select_events(stream_id, lte=upto_version):
-            event = decode_event(str(stored.originator_id), stored.originator_version, stored.topic, stored.state)
-            if aggregate is None:
-                aggregate = event.creates()(str(stored.originator_id))
-            aggregate.apply(event)
-            aggregate.version = event.originator_version
-        return aggregate
+            event = decode_event(str(stored.originator_id), stored.originator_version,
+                                 stored.topic, stored.state)
+            if cut.as_of is None or event.occurred_on <= cut.as_of:
+                events.append(event)
+        return events
 
     return replay
 
@@ -114,7 +116,7 @@ def project_cut(recorder: LedgerRecorder, cut: Cut, progress: Progress | None = 
     ``cut.as_of``.
     """
     store = ProjectionStore.in_memory()
-    views = make_views(None)
+    views = make_views(recorder, cut=cut)
     positions: dict[str, int] = {}
     for page in pages(recorder, -1, cut):
         apply_page(store, views, page, positions, cut)

@@ -77,19 +77,16 @@ def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) 
 
 
 from commands.cli import admin as _admin  # noqa: E402
-from commands.cli import registry as _registry  # noqa: E402
-
-from commands.cli import reads as _reads  # noqa: E402
-
-_admin.register(cli)
-_registry.register(cli)
-_reads.register(cli)
-from commands.cli import registry_integrity as _registry_integrity  # noqa: E402
-_registry_integrity.register(cli)
-from commands.cli import web as _web  # noqa: E402
-_web.register(cli)
 from commands.cli import backups as _backups  # noqa: E402
-_backups.register(cli)
+from commands.cli import reads as _reads  # noqa: E402
+from commands.cli import registry as _registry  # noqa: E402
+from commands.cli import registry_integrity as _registry_integrity  # noqa: E402
+from commands.cli import web as _web  # noqa: E402
+
+# Order matters once: the domain groups come before the read side, which
+# attaches its listings (``challenge list``, ``activity``) to them.
+for _module in (_admin, _registry, _reads, _registry_integrity, _web, _backups):
+    _module.register(cli)
 
 
 def main() -> None:

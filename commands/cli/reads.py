@@ -204,8 +204,16 @@ def projections_rebuild(settings: Settings, view: str | None) -> None:
 
 
 def register(root: click.Group) -> None:
-    for command in (status, deadlines, history, activity, projections):
+    for command in (status, deadlines, history, projections):
         root.add_command(command)
+    # ``scrutiny activity`` is also the group of activity acts: named alone,
+    # it runs this listing (``scrutiny activity [--scrutineer ID] [--json]``).
+    activity_group = root.commands.get("activity")
+    attach = getattr(activity_group, "attach_listing", None)
+    if callable(attach):
+        attach(activity)
+    else:
+        root.add_command(activity)
     challenge_group = root.commands.get("challenge")
     if isinstance(challenge_group, click.Group):
         challenge_group.add_command(challenge_list)

@@ -27,7 +27,15 @@ class HistoryFilter:
 
 
 def history_statement(f: HistoryFilter) -> Any:
-    query = select(schema.history)
+    c = schema.history_corrections.c
+    query = select(
+        schema.history,
+        c.corrected_by.label("later_corrected_by"),
+        c.corrected_values.label("corrected_values"),
+    ).outerjoin(
+        schema.history_corrections,
+        and_(c.stream_id == h.stream_id, c.stream_version == h.stream_version),
+    )
     if f.organisation is not None:
         o = schema.history_organisations.c
         query = query.join(
@@ -56,6 +64,9 @@ def history(store: ProjectionStore, f: HistoryFilter) -> list[Row]:
     for row in rows:
         stored = json.loads(row["fields"])
         row["evidence"] = stored.get("evidence", [])
+        row["corrected_by"] = row.pop("later_corrected_by")
+        values = row.pop("corrected_values")
+        row["corrected_values"] = json.loads(values) if values else None
         row["fields"] = {k: v for k, v in stored.items() if k not in HISTORY_ENVELOPE}
     return rows
 

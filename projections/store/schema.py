@@ -40,7 +40,6 @@ history = Table(
     Column("occurred_on", Text),
     Column("recorded_at", Text, nullable=False),
     Column("fields", Text, nullable=False),
-    Column("corrected_by", BigInteger),
     Index("view_history_stream", "stream_id", "position"),
     Index("view_history_actor", "actor_id", "position"),
     Index("view_history_tier", "tier", "position"),
@@ -53,6 +52,23 @@ history_organisations = Table(
     views_metadata,
     Column("organisation_id", Text, primary_key=True),
     Column("position", BigInteger, primary_key=True, autoincrement=False),
+)
+
+history_corrections = Table(
+    "view_history_corrections",
+    views_metadata,
+    Column("stream_id", Text, primary_key=True),
+    Column("stream_version", BigInteger, primary_key=True, autoincrement=False),
+    Column("corrected_by", BigInteger, nullable=False),
+    Column("corrected_values", Text, nullable=False),
+)
+
+stream_corrections = Table(
+    "view_stream_corrections",
+    views_metadata,
+    Column("stream_id", Text, primary_key=True),
+    Column("stream_version", BigInteger, primary_key=True, autoincrement=False),
+    Column("corrected_values", Text, nullable=False),
 )
 
 names = Table(
@@ -73,6 +89,7 @@ streams = Table(
     Column("tier", Integer),
     Column("opened_on", Text),
     Column("closed_on", Text),
+    Column("version", BigInteger, nullable=False),
     Column("last_position", BigInteger, nullable=False),
     Column("data", Text, nullable=False),
     Index("view_streams_kind", "kind", "status"),
@@ -103,8 +120,8 @@ scrutiny_activity = Table(
 )
 
 VIEW_TABLES: dict[str, tuple[Table, ...]] = {
-    "history": (history, history_organisations),
+    "history": (history, history_organisations, history_corrections),
     "names": (names,),
-    "streams": (streams, deadlines),
+    "streams": (streams, deadlines, stream_corrections),
     "scrutineers": (scrutiny_activity,),
 }

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from projections.feed import Item
-from projections.store import ViewWriter, schema
+from projections.store import ViewWriter, dumps, schema
 
 ENVELOPE = {"originator_id", "originator_version", "actor_id", "actor_role", "occurred_on", "tier", "evidence"}
 
@@ -50,9 +51,18 @@ class HistoryView:
                 "recorded_at": record.recorded_at,
                 # The stored canonical JSON itself; readers drop the envelope.
                 "fields": record.state.decode("utf-8") if data else "{}",
-                "corrected_by": None,
             },
         )
+        if record.stream_id.startswith("correction:") and "target_stream_id" in data:
+            target = (data["target_stream_id"], int(data["target_version"]))
+            earlier = writer.get(schema.history_corrections, *target)
+            values = dict(json.loads(earlier["corrected_values"])) if earlier else {}
+            values.update(data.get("corrected_values", {}))
+            writer.upsert(
+                schema.history_corrections,
+                {"stream_id": target[0], "stream_version": target[1],
+                 "corrected_by": record.position, "corrected_values": dumps(values)},
+            )
         for organisation_id in sorted(organisations_named(record.stream_id, fields)):
             writer.insert(
                 schema.history_organisations,
