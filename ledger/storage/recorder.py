@@ -351,6 +351,10 @@ class LedgerRecorder(ApplicationRecorder):
     def append_checkpoint(self, tree_size: int, signed_note: str) -> int:
         with self.database.write() as conn:
             c = schema.checkpoints.c
+            if not self.database.is_sqlite:
+                # Checkpoint ids are dense too: concurrent checkpointers queue on
+                # the head row (SQLite's BEGIN IMMEDIATE already serialises them).
+                conn.execute(select(schema.head.c.id).where(schema.head.c.id == 1).with_for_update())
             next_id: int = conn.execute(select(func.coalesce(func.max(c.id), 0) + 1)).scalar_one()
             conn.execute(
                 schema.checkpoints.insert().values(
