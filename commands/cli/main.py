@@ -6,6 +6,7 @@ inside command functions, so ``scrutiny --help`` starts fast.
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 import click
@@ -29,12 +30,22 @@ class LedgerGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from ledger.errors import LedgerError
 
+        from ledger.errors import InvalidInputError
+
         try:
             return super().invoke(ctx)
         except LedgerError as exc:
             raise LedgerFailure(exc) from exc
         except click.UsageError as exc:
             raise _usage_failure(exc) from exc
+        except UnicodeError as exc:
+            # Arguments that are not text (undecodable bytes from the shell).
+            raise LedgerFailure(InvalidInputError("an argument is not valid UTF-8 text")) from exc
+        except OSError as exc:
+            if exc.errno in (errno.ENAMETOOLONG, errno.EINVAL, errno.EILSEQ):
+                message = f"unusable file name or path: {exc.strerror}"
+                raise LedgerFailure(InvalidInputError(message)) from exc
+            raise
 
 
 def _usage_failure(exc: click.UsageError) -> click.ClickException:

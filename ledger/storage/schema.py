@@ -85,6 +85,16 @@ APPEND_ONLY_TABLES = ("ledger_events", "ledger_tree", "ledger_checkpoints", "led
 APPEND_ONLY_MESSAGE = "scrutiny ledger: recorded history is append-only"
 
 
+# The key of each append-only table: an INSERT over an existing key is refused,
+# because SQLite's REPLACE deletes the old row without firing DELETE triggers.
+APPEND_ONLY_KEYS = {
+    "ledger_events": ("position",),
+    "ledger_tree": ("level", "idx"),
+    "ledger_checkpoints": ("id",),
+    "ledger_meta": ("key",),
+}
+
+
 def sqlite_trigger_ddl() -> list[str]:
     statements = []
     for table in APPEND_ONLY_TABLES:
@@ -94,6 +104,12 @@ def sqlite_trigger_ddl() -> list[str]:
                 f"BEFORE {action} ON {table} "
                 f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE} ({table})'); END"
             )
+        same_key = " AND ".join(f"{column} = NEW.{column}" for column in APPEND_ONLY_KEYS[table])
+        statements.append(
+            f"CREATE TRIGGER IF NOT EXISTS {table}_refuse_replace BEFORE INSERT ON {table} "
+            f"WHEN EXISTS (SELECT 1 FROM {table} WHERE {same_key}) "
+            f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE} ({table})'); END"
+        )
     return statements
 
 

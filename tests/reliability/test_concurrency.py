@@ -235,9 +235,9 @@ def test_checkpoints_signed_at_the_same_moment_are_all_stored(initialised) -> No
         append(recorder, 10, batch=5)
     finally:
         recorder.database.dispose()
-    results = run_spawned([(workers.take_checkpoints, (db_url, str(key_path), 6)) for _ in range(4)])
+    results = run_spawned([(workers.take_checkpoints, (db_url, str(key_path), 10)) for _ in range(4)])
     errors = [r for r in results if r[0] == "error"]
     assert not errors, errors
     taken = sorted(c for r in results for c in r[2])
-    assert [cid for cid, _ in taken] == list(range(1, 25))
-    assert assert_whole(db_url, key_path).checkpoints_checked == 24
+    assert [cid for cid, _ in taken] == list(range(1, 41))
+    assert assert_whole(db_url, key_path).checkpoints_checked == 40
