@@ -17,7 +17,8 @@ from typing import Any
 _CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x00, 0x20), 0x7F)}
 _CONTROL.update({0x0A: "\\n", 0x09: "\\t", 0x0D: "\\r"})
 _CONTROL.update({code: f"\\u{code:04x}" for code in range(0x80, 0xA0)})
-_CONTROL.update({0x2028: "\\u2028", 0x2029: "\\u2029", 0x202E: "\\u202e", 0x202D: "\\u202d"})
+_CONTROL.update({code: f"\\u{code:04x}" for code in (0x2028, 0x2029, *range(0x202A, 0x202F),
+                                                     *range(0x2066, 0x206A), 0x200E, 0x200F)})
 
 
 def safe_text(value: object) -> str:

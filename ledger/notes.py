@@ -36,6 +36,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import unicodedata
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -84,7 +85,8 @@ def check_key_name(name: str) -> None:
     if not isinstance(name, str) or not name:
         raise InvalidInputError("key name must be a non-empty string")
     for char in name:
-        if char.isspace() or char == "+" or ord(char) < 0x20:
+        # Cc: C0, DEL and C1 controls; Cf: format characters (bidi overrides ...).
+        if char.isspace() or char == "+" or unicodedata.category(char) in ("Cc", "Cf", "Cs"):
             raise InvalidInputError(
                 f"key name {name!r} must not contain spaces, '+' or control characters"
             )

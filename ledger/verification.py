@@ -122,6 +122,7 @@ def verify_ledger(
     hashes: list[bytes] = []
     size = 0
     last_good_size = 0
+    last_recorded_at = ""
     sha256 = hashlib.sha256
 
     def check_targets() -> bool:
@@ -149,6 +150,14 @@ def verify_ledger(
             if position != size:
                 report.fail(f"event at position {size} is missing (next stored is {position})", size)
                 return report
+            if recorded_at < last_recorded_at:
+                report.fail(
+                    f"event at position {position} was recorded at {recorded_at}, before the "
+                    f"event before it ({last_recorded_at}): recorded_at never goes back",
+                    position,
+                )
+                return report
+            last_recorded_at = recorded_at
             try:
                 leaf = leaf_input(position, stream_id, version, topic, recorded_at, bytes(state))
             except ValueError as exc:

@@ -177,3 +177,27 @@ def test_checkpoint_refuses_to_sign_a_tampered_log(ledger_with_history) -> None:
     with pytest.raises(IntegrityFailure, match="position 3"):
         make_checkpoint(db_url, key_path)
     assert len(recorder.checkpoints()) == before
+
+
+def test_a_backdated_recorded_at_is_named_even_when_every_hash_was_recomputed(ledger_with_history) -> None:
+    db_url, key_path, recorder = ledger_with_history
+    # An insider appends a forged, backdated event with its tree rows and head.
+    from eventsourcing.persistence import StoredEvent
+
+    from ledger.integrity import complete_subtrees_after_append, leaf_hash
+    from ledger.records import leaf_input
+    from ledger.storage import schema
+
+    forged = StoredEvent("test:forged", 1, "tests:Happened", b"{}")
+    at = "2001-01-01T00:00:00.000000Z"
+    digest = leaf_hash(leaf_input(12, "test:forged", 1, "tests:Happened", at, b"{}"))
+    frontier = recorder.tree_nodes([(2, 2), (3, 0)])
+    nodes = complete_subtrees_after_append(12, [digest], lambda l, i: frontier[(l, i)])
+    with recorder.database.write() as conn:
+        conn.execute(schema.events.insert().values(position=12, stream_id=forged.originator_id,
+                     stream_version=1, topic=forged.topic, recorded_at=at, state=forged.state))
+        conn.execute(schema.tree.insert(), [{"level": l, "idx": i, "hash": h} for l, i, h in nodes])
+        conn.execute(schema.head.update().values(size=13))
+    report = verify_report(db_url, key_path)
+    assert (report.ok, report.first_bad_position) == (False, 12)
+    assert "never goes back" in (report.problem or "")

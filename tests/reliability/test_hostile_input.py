@@ -400,3 +400,18 @@ def test_a_path_the_user_names_is_echoed_without_raw_control_characters(initiali
     assert result.exit_code == 0, describe(argv, result)
     assert not UNSAFE_OUTPUT.search(result.stdout + result.stderr), (
         "raw control character in what was printed:\n" + describe(argv, result))
+
+
+@pytest.mark.parametrize("origin", ["sscp.example/\x9b2J", "sscp.example/\x7f", "sscp.example/\x1b[2J"])
+def test_a_log_origin_with_control_characters_is_refused(tmp_path: Path, origin: str) -> None:
+    """The origin goes into every signed note, which `scrutiny checkpoint` prints
+    exactly as signed (it cannot be escaped without breaking the signature), so
+    a control character there must never get in: C0, DEL and C1 alike."""
+    db_url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    argv = ["init", "--origin", origin]
+    result = CliRunner().invoke(cli, ["--db", db_url, "--key", str(tmp_path / "scrutiny.key"), *argv])
+    assert result.exit_code == 2, describe(argv, result)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), describe(argv, result)
+    assert not UNSAFE_OUTPUT.search(result.stdout + result.stderr), describe(argv, result)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
