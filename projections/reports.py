@@ -133,3 +133,44 @@ def dashboard(store: ProjectionStore, today: date) -> dict[str, Any]:
         "other_work": other_work(store),
         "tier_coverage": q.tier_coverage(store),
     }
+
+
+def case_view(store: ProjectionStore, case_id: str, today: date) -> dict[str, Any]:
+    """One case (or any stream named by id): stage, deadlines, history."""
+    from ledger.errors import NotFoundError
+    from projections.history import HistoryQuery, history_rows
+
+    stream_id = case_id if ":" in case_id else f"case:{case_id}"
+    row = q.stream(store, stream_id)
+    if row is None:
+        raise NotFoundError(f"no case {case_id!r}")
+    own = [d for d in deadlines(store, today) if d["stream_id"] == stream_id]
+    return {
+        "case_id": row["key"],
+        "stream_id": stream_id,
+        "status": row["status"],
+        "opened_on": row["opened_on"],
+        "closed_on": row["closed_on"],
+        "state": row["data"],
+        "deadlines": own,
+        "history": history_rows(store, HistoryQuery(stream=stream_id, limit=100_000)),
+    }
+
+
+def audit_list(store: ProjectionStore, status: str | None = None) -> list[dict[str, Any]]:
+    rows = []
+    for audit in q.streams(store, "audit", [status] if status else None):
+        data = audit["data"]
+        rows.append({
+            "audit_id": audit["key"],
+            "kind": data.get("kind"),
+            "status": audit["status"],
+            "opened_on": audit["opened_on"],
+            "agencies": len(data.get("agencies") or []),
+            "returns": len(data.get("returns") or []),
+            "findings": len(data.get("findings") or []),
+            "open_actions": len(data.get("open_actions") or []),
+            "closed_on": audit["closed_on"],
+            "title": data.get("title"),
+        })
+    return rows

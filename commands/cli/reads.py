@@ -169,6 +169,51 @@ def challenge_list(settings: Settings, known_at: str | None, as_of: str | None, 
                    "outcome", "closed_on"], as_json, as_csv, "No challenges.")
 
 
+@click.command("show")
+@click.argument("case_id", metavar="CASE_ID")
+@read_options(lists=False)
+@pass_settings
+def case_show(settings: Settings, case_id: str, known_at: str | None, as_of: str | None,
+              as_json: bool) -> None:
+    """One case: its stage, every deadline with its rule, and its history."""
+    from commands.output import key_values, table, to_json
+    from commands.reads import views
+    from projections.reports import case_view
+
+    scope = _scope(known_at, as_of)
+    with views(settings.db_url, scope, progress_printer("projected")) as store:
+        data = case_view(store, case_id, scope.today())
+    if as_json:
+        emit(to_json(data))
+        return
+    lines = [key_values([("case", data["case_id"]), ("stage", data["status"]),
+                         ("opened on", data["opened_on"]), ("closed on", data["closed_on"] or "-")]),
+             "", "Deadlines"]
+    lines.append(table(data["deadlines"], ["state", "due", "name", "rule", "met_on"])
+                 if data["deadlines"] else "(none)")
+    lines += ["", "History"]
+    for row in data["history"]:
+        row["fields"] = ", ".join(f"{k}={v}" for k, v in row["fields"].items() if v not in (None, [], ""))
+    lines.append(table(data["history"], ["position", "occurred_on", "event_type", "actor", "fields"]))
+    emit("\n".join(lines))
+
+
+@click.command("list")
+@read_options()
+@click.option("--status", help="Only audits in this status (e.g. open, completed).")
+@pass_settings
+def audit_list(settings: Settings, known_at: str | None, as_of: str | None, as_json: bool,
+               as_csv: bool, status: str | None) -> None:
+    """List audits: kind, status, agencies, returns, findings and open actions."""
+    from commands.reads import views
+    from projections.reports import audit_list as rows_of
+
+    with views(settings.db_url, _scope(known_at, as_of), progress_printer("projected")) as store:
+        rows = rows_of(store, status)
+    _render(rows, ["audit_id", "kind", "status", "opened_on", "agencies", "returns", "findings",
+                   "open_actions", "closed_on"], as_json, as_csv, "No audits.")
+
+
 @click.group()
 def projections() -> None:
     """The read side's views: their state, and rebuilding them from the log."""
@@ -214,6 +259,8 @@ def register(root: click.Group) -> None:
         attach(activity)
     else:
         root.add_command(activity)
-    challenge_group = root.commands.get("challenge")
-    if isinstance(challenge_group, click.Group):
-        challenge_group.add_command(challenge_list)
+    for group_name, command in (("challenge", challenge_list), ("case", case_show),
+                                ("audit", audit_list)):
+        group = root.commands.get(group_name)
+        if isinstance(group, click.Group):
+            group.add_command(command)

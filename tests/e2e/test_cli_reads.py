@@ -28,6 +28,7 @@ def run(demo: tuple[str, Path], *args: str):
 
 LIST_COMMANDS = [
     ["deadlines"],
+    ["audit", "list"],
     ["history", "--limit", "50"],
     ["activity"],
     ["challenge", "list"],
@@ -125,3 +126,20 @@ def test_projections_status_and_rebuild(demo) -> None:
     assert json.loads(run(demo, "history", "--json", "--limit", "1000").stdout) == before
     one = run(demo, "projections", "rebuild", "streams")
     assert one.exit_code == 0 and "rebuilt streams" in one.stderr
+
+
+def test_case_show_gives_the_stage_deadlines_with_rules_and_history(demo) -> None:
+    cases = json.loads(run(demo, "history", "--json", "--kind", "IncidentNotified").stdout)
+    assert cases
+    case_id = cases[0]["stream_id"].split(":", 1)[1]
+    data = json.loads(run(demo, "case", "show", case_id, "--json").stdout)
+    assert data["case_id"] == case_id
+    assert [r["stream_id"] for r in data["history"]] == [f"case:{case_id}"] * len(data["history"])
+    assert data["deadlines"] and all(d["rule"] for d in data["deadlines"])
+    text = run(demo, "case", "show", case_id)
+    assert text.exit_code == 0 and data["status"] in text.stdout
+    before = json.loads(run(demo, "case", "show", case_id, "--json", "--as-known-at",
+                            str(data["history"][0]["position"] + 1)).stdout)
+    assert len(before["history"]) == 1
+    missing = run(demo, "case", "show", "NO-SUCH-CASE")
+    assert missing.exit_code == 1 and missing.stderr.startswith("Error: no case")
