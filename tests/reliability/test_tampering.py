@@ -182,11 +182,12 @@ def test_a_reordering_with_every_hash_recomputed_is_caught_by_a_kept_checkpoint(
     kept = recorder.checkpoints()[-1][3]
     drop_append_only_triggers(recorder.database)
     # The insider swaps the contents of positions 3 and 10 (same stream, so versions
-    # stay consistent per position), rebuilds the whole tree and removes the checkpoints.
+    # stay consistent per position) but leaves each position's recorded_at, so time
+    # still runs forward; rebuilds the whole tree and removes the checkpoints.
     rows = {r.position: r for r in recorder.iter_records()}
     for position, source in ((3, rows[10]), (10, rows[3])):
-        execute(recorder.database, "UPDATE ledger_events SET stream_version = :v, state = :s, recorded_at = :t "
-                "WHERE position = :p", v=-position, s=source.state, t=source.recorded_at, p=position)
+        execute(recorder.database, "UPDATE ledger_events SET stream_version = :v, state = :s "
+                "WHERE position = :p", v=-position, s=source.state, p=position)
     for position, source in ((3, rows[10]), (10, rows[3])):
         execute(recorder.database, "UPDATE ledger_events SET stream_version = :v WHERE position = :p",
                 v=source.stream_version, p=position)
@@ -198,6 +199,25 @@ def test_a_reordering_with_every_hash_recomputed_is_caught_by_a_kept_checkpoint(
     report, _ = verify(db_url, key_path, kept)
     assert not report.ok
     assert report.first_bad_position == 0 and "0..12" in (report.problem or "")
+
+
+def test_a_reordering_that_moves_recorded_times_is_named_inside_the_database(history) -> None:
+    db_url, key_path, recorder = history
+    drop_append_only_triggers(recorder.database)
+    rows = {r.position: r for r in recorder.iter_records()}
+    assert rows[3].recorded_at < rows[10].recorded_at  # appended in different transactions
+    for position, source in ((3, rows[10]), (10, rows[3])):
+        execute(recorder.database, "UPDATE ledger_events SET stream_version = :v, state = :s, recorded_at = :t "
+                "WHERE position = :p", v=-position, s=source.state, t=source.recorded_at, p=position)
+    for position, source in ((3, rows[10]), (10, rows[3])):
+        execute(recorder.database, "UPDATE ledger_events SET stream_version = :v WHERE position = :p",
+                v=source.stream_version, p=position)
+    execute(recorder.database, "DELETE FROM ledger_tree")
+    execute(recorder.database, "DELETE FROM ledger_checkpoints")
+    insert_tree_rows(recorder.database, recorder, 0, [r.leaf_input() for r in recorder.iter_records()])
+    report, _ = verify(db_url, key_path)
+    assert not report.ok
+    assert report.first_bad_position == 4 and "never goes back" in (report.problem or "")
 
 
 def test_without_the_key_file_verify_trusts_the_database_and_says_so(history, tmp_path: Path) -> None:
