@@ -334,6 +334,10 @@ def test_import_refuses_a_malformed_file_naming_the_line_and_skips_what_is_prese
     assert again.stderr == ""  # no progress bar when stderr is not a terminal
 
 
+# Read-side commands attached to act groups (``commands.cli.reads``): no --on.
+READ_COMMANDS = ("list", "show")
+
+
 def every_command() -> list[list[str]]:
     return [[group.name or "", name] for group in ACT_GROUPS for name in group.commands
             if isinstance(group, click.Group)] + [["import"], ["demo"]]
@@ -346,5 +350,5 @@ def test_every_domain_command_has_help(path: list[str]) -> None:
     assert "Usage: " in result.stdout
     summary = [line for line in result.stdout.splitlines()[1:4] if line.strip()]
     assert summary, result.stdout
-    if path[0] not in ("import", "demo") and path[1] != "list":
+    if path[0] not in ("import", "demo") and path[1] not in READ_COMMANDS:
         assert "--on DATE" in result.stdout and "--json" in result.stdout
