@@ -34,7 +34,7 @@ def public_key_path(path: Path) -> Path:
     return path.with_name(path.name + ".pub")
 
 
-def _write_new_file(path: Path, content: str, mode: int, what: str) -> None:
+def write_new_file(path: Path, content: str, mode: int, what: str) -> None:
     """Create ``path`` exclusively with ``mode`` and write ``content``."""
     flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0)
     try:
@@ -66,16 +66,16 @@ def create_key_file(path: Path, origin: str) -> NoteSigner:
     for existing, what in ((path, "key file"), (public_path, "public key file")):
         if os.path.lexists(existing):
             raise RefusedError(f"{what} {existing} already exists; refusing to overwrite it")
-    _write_new_file(path, signer.to_skey() + "\n", PRIVATE_KEY_MODE, "key file")
+    write_new_file(path, signer.to_skey() + "\n", PRIVATE_KEY_MODE, "key file")
     try:
-        _write_new_file(public_path, signer.vkey + "\n", PUBLIC_KEY_MODE, "public key file")
+        write_new_file(public_path, signer.vkey + "\n", PUBLIC_KEY_MODE, "public key file")
     except LedgerError:
         path.unlink(missing_ok=True)  # the private key file we just created
         raise
     return signer
 
 
-def _read_key_line(path: Path, what: str) -> tuple[str, os.stat_result]:
+def read_key_line(path: Path, what: str) -> tuple[str, os.stat_result]:
     """The single line of a key file, and the file's status."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
@@ -108,7 +108,7 @@ def _read_key_line(path: Path, what: str) -> tuple[str, os.stat_result]:
     return text, status
 
 
-def _refuse_shared_private_key(path: Path, status: os.stat_result) -> None:
+def refuse_shared_private_key(path: Path, status: os.stat_result) -> None:
     if os.name != "posix":
         return
     mode = stat.S_IMODE(status.st_mode)
@@ -120,7 +120,7 @@ def _refuse_shared_private_key(path: Path, status: os.stat_result) -> None:
 
 
 def _load_signer_from(path: Path, line: str, status: os.stat_result) -> NoteSigner:
-    _refuse_shared_private_key(path, status)
+    refuse_shared_private_key(path, status)
     try:
         return NoteSigner.from_skey(line)
     except InvalidInputError as exc:
@@ -130,7 +130,7 @@ def _load_signer_from(path: Path, line: str, status: os.stat_result) -> NoteSign
 def load_signer(path: Path) -> NoteSigner:
     """Read the signing key from ``path``; refuse a file others can access."""
     path = Path(path)
-    line, status = _read_key_line(path, "key file")
+    line, status = read_key_line(path, "key file")
     return _load_signer_from(path, line, status)
 
 
@@ -141,7 +141,7 @@ def load_verifier(path: Path) -> NoteVerifier:
     ``load_signer``.
     """
     path = Path(path)
-    line, status = _read_key_line(path, "verifier key file")
+    line, status = read_key_line(path, "verifier key file")
     if line.startswith(_SKEY_PREFIX):
         return _load_signer_from(path, line, status).verifier
     try:
@@ -157,4 +157,7 @@ __all__ = [
     "load_signer",
     "load_verifier",
     "public_key_path",
+    "read_key_line",
+    "refuse_shared_private_key",
+    "write_new_file",
 ]

@@ -46,12 +46,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from ledger.errors import IntegrityFailure, InvalidInputError, LedgerError, RefusedError
-from ledger.keys import (  # the key-file helpers shared with the log's own key
+from ledger.keys import (  # key-file handling shared with the log's own key
     PRIVATE_KEY_MODE,
     PUBLIC_KEY_MODE,
-    _read_key_line,
-    _refuse_shared_private_key,
-    _write_new_file,
+    read_key_line,
+    refuse_shared_private_key,
+    write_new_file,
     public_key_path,
 )
 from ledger.notes import MAX_SIGNATURES, Signature, check_key_name, decode_base64, parse_note
@@ -267,7 +267,7 @@ def load_witness_verifier(value: str) -> WitnessVerifier:
     text = value.strip()
     if "+" in text and not os.path.exists(text):
         return WitnessVerifier.from_vkey(text)
-    line, _ = _read_key_line(Path(value), "witness key file")
+    line, _ = read_key_line(Path(value), "witness key file")
     if line.startswith(_SKEY_PREFIX):
         raise InvalidInputError(
             f"{value} holds a private key; give the witness's public key (.pub) instead"
@@ -286,9 +286,9 @@ def create_witness_key(path: Path, name: str) -> WitnessSigner:
     for existing, what in ((path, "key file"), (public, "public key file")):
         if os.path.lexists(existing):
             raise RefusedError(f"{what} {existing} already exists; refusing to overwrite it")
-    _write_new_file(path, signer.to_skey() + "\n", PRIVATE_KEY_MODE, "key file")
+    write_new_file(path, signer.to_skey() + "\n", PRIVATE_KEY_MODE, "key file")
     try:
-        _write_new_file(public, signer.vkey + "\n", PUBLIC_KEY_MODE, "public key file")
+        write_new_file(public, signer.vkey + "\n", PUBLIC_KEY_MODE, "public key file")
     except LedgerError:
         path.unlink(missing_ok=True)  # the private key file created just above
         raise
@@ -298,8 +298,8 @@ def create_witness_key(path: Path, name: str) -> WitnessSigner:
 def load_witness_signer(path: Path) -> WitnessSigner:
     """Read a witness private key file; refuse one other users can access."""
     path = Path(path)
-    line, status = _read_key_line(path, "witness key file")
-    _refuse_shared_private_key(path, status)
+    line, status = read_key_line(path, "witness key file")
+    refuse_shared_private_key(path, status)
     try:
         return WitnessSigner.from_skey(line)
     except InvalidInputError as exc:
