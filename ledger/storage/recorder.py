@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -56,8 +56,18 @@ class LedgerRecorder(ApplicationRecorder):
     # -- writing ----------------------------------------------------------------
 
     def insert_events(
-        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+        self,
+        stored_events: Sequence[StoredEvent],
+        *,
+        in_transaction: Callable[[Any, int], None] | None = None,
+        **kwargs: Any,
     ) -> Sequence[int] | None:
+        """Append the events at the next positions, with their tree hashes.
+
+        ``in_transaction(cursor, first_position)``, if given, runs inside the
+        append transaction after the rows are written: what it writes commits
+        with the events, and whatever it raises rolls them back.
+        """
         if not stored_events:
             return []
         for stored in stored_events:
@@ -84,6 +94,8 @@ class LedgerRecorder(ApplicationRecorder):
                 size, leaf_hashes, lambda level, idx: frontier[(level, idx)]
             )
             cursor.executemany(self._sql.insert_nodes, nodes)
+            if in_transaction is not None:
+                in_transaction(cursor, size)
             new_size = size + len(stored_events)
             known = frontier | {(level, idx): digest for level, idx, digest in nodes}
             new_frontier = {key: known[key] for key in integrity.subtree_plan(0, new_size)}
