@@ -33,15 +33,18 @@ TIER_HELP = "1 Executive, 2 Strategic Partnership, 3 Delivery [default: the kind
 class ListingGroup(click.Group):
     """A group of acts that, named alone, runs the read command listing them.
 
-    The read side registers a top-level ``activity`` command (each
-    scrutineer's acts per tier, kind and month); ``attach_listing`` makes it
-    this group's default, so ``scrutiny activity [--json|--csv ...]`` lists
-    and ``scrutiny activity record ...`` records.
+    The read side's ``activity`` command (each scrutineer's acts per tier,
+    kind and month) is attached when the group is loaded (its ``listing`` in
+    ``commands.cli.catalogue``); ``attach_listing`` makes it this group's
+    default, so ``scrutiny activity [--json|--csv ...]`` lists and ``scrutiny
+    activity record ...`` records.
     """
 
     listing: click.Command | None = None
 
     def attach_listing(self, command: click.Command) -> None:
+        if self.listing is command:
+            return  # attached already: its options and help are in place
         self.listing = command
         taken = {name for param in self.params for name in param.opts}
         self.params.extend(p for p in command.params if not taken & set(p.opts))

@@ -113,8 +113,3 @@ def verify(
         )
     if not report.ok:
         raise IntegrityFailure(str(report.problem), report.first_bad_position)
-
-
-def register(root: click.Group) -> None:
-    for command in (init, checkpoint, verify):
-        root.add_command(command)

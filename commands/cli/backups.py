@@ -80,8 +80,3 @@ def verify_backup(settings: Settings, file: Path, against_file: str | None, as_j
         ]))
     if not report.ok:
         raise IntegrityFailure(str(report.problem), report.first_bad_position)
-
-
-def register(root: click.Group) -> None:
-    for command in (backup, verify_backup):
-        root.add_command(command)

@@ -1,7 +1,10 @@
 """The ``scrutiny`` command line: a thin layer over ``commands`` handlers.
 
-Heavy modules (SQLAlchemy, eventsourcing, pydantic, cryptography) are imported
-inside command functions, so ``scrutiny --help`` starts fast.
+``scrutiny --help`` must start fast. The root group lists its commands from
+``commands.cli.catalogue`` and imports a command's module only when that
+command is run or its own ``--help`` is asked for; heavy modules (SQLAlchemy,
+eventsourcing, pydantic, cryptography, FastAPI) are imported inside command
+functions, and ``ledger.errors`` only once a command has failed.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from typing import Any
 
 import click
 
-from commands.settings import Settings
+from commands.cli.catalogue import ROOT_COMMANDS
+from commands.cli.lazy import LazyGroup
 
 
-class LedgerGroup(click.Group):
+class LedgerGroup(LazyGroup):
     """Maps the ledger's error tree onto one ``Error:`` line and an exit code.
 
     Usage errors of any command (an unknown option, a missing argument) are
@@ -28,24 +32,35 @@ class LedgerGroup(click.Group):
             raise _usage_failure(exc) from exc
 
     def invoke(self, ctx: click.Context) -> Any:
-        from ledger.errors import LedgerError
-
-        from ledger.errors import InvalidInputError
-
         try:
             return super().invoke(ctx)
-        except LedgerError as exc:
-            raise LedgerFailure(exc) from exc
+        except (click.exceptions.Exit, click.Abort):
+            raise  # a subcommand's --help, or Ctrl+C: nothing to map
         except click.UsageError as exc:
             raise _usage_failure(exc) from exc
-        except UnicodeError as exc:
-            # Arguments that are not text (undecodable bytes from the shell).
-            raise LedgerFailure(InvalidInputError("an argument is not valid UTF-8 text")) from exc
-        except OSError as exc:
-            if exc.errno in (errno.ENAMETOOLONG, errno.EINVAL, errno.EILSEQ):
-                message = f"unusable file name or path: {exc.strerror}"
-                raise LedgerFailure(InvalidInputError(message)) from exc
-            raise
+        except Exception as exc:
+            failure = _expected_failure(exc)
+            if failure is None:
+                raise
+            raise failure from exc
+
+
+def _expected_failure(exc: Exception) -> LedgerFailure | None:
+    """The one-line failure for an error the ledger expects; None for anything else.
+
+    ``ledger.errors`` (and eventsourcing with it) is imported here, once a
+    command has failed, so that ``scrutiny GROUP --help`` does not load it.
+    """
+    from ledger.errors import InvalidInputError, LedgerError
+
+    if isinstance(exc, LedgerError):
+        return LedgerFailure(exc)
+    if isinstance(exc, UnicodeError):
+        # Arguments that are not text (undecodable bytes from the shell).
+        return LedgerFailure(InvalidInputError("an argument is not valid UTF-8 text"))
+    if isinstance(exc, OSError) and exc.errno in (errno.ENAMETOOLONG, errno.EINVAL, errno.EILSEQ):
+        return LedgerFailure(InvalidInputError(f"unusable file name or path: {exc.strerror}"))
+    return None
 
 
 def _usage_failure(exc: click.UsageError) -> click.ClickException:
@@ -69,7 +84,8 @@ class LedgerFailure(click.ClickException):
         click.echo(f"Error: {safe_text(self.format_message())}", err=True)
 
 
-@click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LedgerGroup, entries=ROOT_COMMANDS,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", metavar="URL", help="Ledger database URL or SQLite file [env SCRUTINY_DB; default sqlite:///scrutiny.sqlite3].")
 @click.option("--as", "actor", metavar="PERSON", help="Id of the person recording the act [env SCRUTINY_ACTOR].")
 @click.option("--key", metavar="PATH", help="Signing key file [env SCRUTINY_KEY; default scrutiny.key].")
@@ -84,20 +100,9 @@ def cli(ctx: click.Context, db: str | None, actor: str | None, key: str | None) 
     Exit codes: 0 ok; 1 refused by a domain rule or not found; 2 bad usage or
     invalid input; 3 integrity failure.
     """
+    from commands.settings import Settings
+
     ctx.obj = Settings.resolve(db, actor, key)
-
-
-from commands.cli import admin as _admin  # noqa: E402
-from commands.cli import backups as _backups  # noqa: E402
-from commands.cli import reads as _reads  # noqa: E402
-from commands.cli import registry as _registry  # noqa: E402
-from commands.cli import registry_integrity as _registry_integrity  # noqa: E402
-from commands.cli import web as _web  # noqa: E402
-
-# Order matters once: the domain groups come before the read side, which
-# attaches its listings (``challenge list``, ``activity``) to them.
-for _module in (_admin, _registry, _reads, _registry_integrity, _web, _backups):
-    _module.register(cli)
 
 
 def main() -> None:

@@ -246,21 +246,3 @@ def projections_rebuild(settings: Settings, view: str | None) -> None:
     names = [view] if view else list(VIEW_NAMES)
     count = rebuild_views(settings.db_url, names, progress_printer("rebuilt"))
     click.echo(f"rebuilt {', '.join(names)} from {count} events", err=True)
-
-
-def register(root: click.Group) -> None:
-    for command in (status, deadlines, history, projections):
-        root.add_command(command)
-    # ``scrutiny activity`` is also the group of activity acts: named alone,
-    # it runs this listing (``scrutiny activity [--scrutineer ID] [--json]``).
-    activity_group = root.commands.get("activity")
-    attach = getattr(activity_group, "attach_listing", None)
-    if callable(attach):
-        attach(activity)
-    else:
-        root.add_command(activity)
-    for group_name, command in (("challenge", challenge_list), ("case", case_show),
-                                ("audit", audit_list)):
-        group = root.commands.get(group_name)
-        if isinstance(group, click.Group):
-            group.add_command(command)

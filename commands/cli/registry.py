@@ -1,37 +1,32 @@
-"""Registers the domain command groups on the root group.
+"""The groups of acts, loaded: ``ACT_GROUPS``.
 
-Every act is ``scrutiny GROUP COMMAND``; ``ACT_GROUPS`` are those groups. The
-read side attaches its ``activity`` listing to the ``activity`` group (see
-``commands.cli.activities.ListingGroup`` and ``commands.cli.reads.register``).
+Every act is ``scrutiny GROUP COMMAND``; ``ACT_GROUPS`` are those groups (the
+rows of ``commands.cli.catalogue`` marked ``acts=True``), taken from the root
+group so that they hold the read side's listings too (``challenge list``,
+``case show``, ``audit list``, ``activity`` named alone). Importing this
+module imports every group of acts: the command line itself never does.
 """
 
 from __future__ import annotations
 
 import click
 
-from commands.cli.activities import activity
-from commands.cli.audits import audit
-from commands.cli.cases import case
-from commands.cli.challenges import challenge
-from commands.cli.corrections import correct
-from commands.cli.demo import demo
-from commands.cli.imports import import_
-from commands.cli.inspections import inspection
-from commands.cli.organisations import org
-from commands.cli.people import person
-from commands.cli.regional import regional
-from commands.cli.reports import report
+from commands.cli.catalogue import ROOT_COMMANDS
+from commands.cli.main import cli
+
+
+def _act_groups() -> tuple[click.Group, ...]:
+    groups = []
+    for entry in ROOT_COMMANDS:
+        if entry.acts:
+            group = cli.commands[entry.name]
+            if not isinstance(group, click.Group):
+                raise TypeError(f"{entry.location} is marked acts=True but is not a group")
+            groups.append(group)
+    return tuple(groups)
+
 
 # The groups whose commands are acts (each "group command" is an Act).
-ACT_GROUPS: tuple[click.Group, ...] = (
-    org, person, activity, challenge, case, audit, report, inspection, regional, correct,
-)
+ACT_GROUPS: tuple[click.Group, ...] = _act_groups()
 
-
-def register(root: click.Group) -> None:
-    """Add every domain command group (kept in one place so none is forgotten)."""
-    for command in (*ACT_GROUPS, import_, demo):
-        root.add_command(command)
-
-
-__all__ = ["ACT_GROUPS", "register"]
+__all__ = ["ACT_GROUPS"]

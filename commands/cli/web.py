@@ -133,8 +133,3 @@ def _since(text: str | None) -> str | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return format_recorded_at(moment.astimezone(timezone.utc))
-
-
-def register(root: click.Group) -> None:
-    for command in (serve, token, access_log):
-        root.add_command(command)
