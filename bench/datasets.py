@@ -23,6 +23,7 @@ from ledger.domain.base import CanonicalJSONMapper, DomainEvent
 from ledger.domain.challenges import Challenge
 from ledger.domain.organisations import Organisation
 from ledger.domain.people import Person
+from ledger.sealing import KeyRing
 from ledger.storage.recorder import LedgerRecorder
 
 PARTNERS = (
@@ -44,11 +45,21 @@ class RealisticLog:
     appoint the scrutineer, then challenge lifecycles follow, numbered on.
     """
 
-    def __init__(self) -> None:
-        self.mapper: CanonicalJSONMapper[DomainEvent] = CanonicalJSONMapper(transcoder=JSONTranscoder())
+    def __init__(self, keys: KeyRing | None = None) -> None:
+        self._keys = keys
+        self._mapper: CanonicalJSONMapper[DomainEvent] | None = None
         self.organisations: list[Organisation] = []
         self._events = self._generate()
         self._raised = 0
+
+    @property
+    def mapper(self) -> CanonicalJSONMapper[DomainEvent]:
+        """The ledger's mapper, sealing personal fields with the ledger's subject keys."""
+        if self._mapper is None:
+            if self._keys is None:
+                raise RuntimeError("RealisticLog needs the ledger's subject keys to store events")
+            self._mapper = CanonicalJSONMapper(self._keys, transcoder=JSONTranscoder())
+        return self._mapper
 
     def events(self, count: int) -> list[DomainEvent]:
         return [next(self._events) for _ in range(count)]
@@ -122,7 +133,7 @@ def plain_fields(stored: StoredEvent) -> tuple[str, dict[str, Any]]:
 
 def fill(recorder: LedgerRecorder, count: int, batch: int = 1000) -> int:
     """Append ``count`` realistic events; returns the log size."""
-    log = RealisticLog()
+    log = RealisticLog(recorder.subject_keys)
     remaining = count
     while remaining > 0:
         take = min(batch, remaining)

@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             from bench import partnership
 
             partnership.raise_challenge(ledger.app, number)
-        log = RealisticLog()
+        log = RealisticLog(ledger.app.subject_keys)
         while ledger.size() < size:
             ledger.insert(log.stored(min(1000, size - ledger.size())))
         store = ProjectionStore.for_database(ledger.app.database)

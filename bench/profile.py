@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     with Scratch(args.engine) as scratch:
         ledger = LedgerStore(scratch.place("profile"), scratch.directory / "keys" / "p.key")
         plain = PlainStore(scratch.place("plain"))
-        log = RealisticLog()
+        log = RealisticLog(ledger.app.subject_keys)
         while ledger.size() < size:
             ledger.insert(log.stored(min(1000, size - ledger.size())))
         work, count = _prepare(args.workload, ledger, plain, log)

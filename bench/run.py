@@ -91,7 +91,7 @@ def run_engine(engine: str, plan: Plan, log_line: Callable[[str], None] | None =
             results.errors["partnership_setup"] = ledger.setup_error
         plain = PlainStore(scratch.place("plain"))
         raw = RawStore(scratch.place("raw"))
-        log = RealisticLog()
+        log = RealisticLog(ledger.app.subject_keys)
         has_prove = workloads.cli_has("prove")
         if not has_prove:
             results.note("`scrutiny prove` is not present: proofs measured in-process only")

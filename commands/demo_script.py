@@ -245,6 +245,23 @@ def challenges() -> list[Act]:
         act("challenge.raise", "helen-morgan", "2020-12-07", challenge_id=risk,
             to_partners=[POLICE, SCC], tier=1, respond_within_working_days=10,
             subject="The risk register has no entry on the fall in referrals from schools."),
+        *mistaken_challenge(),
+    ]
+
+
+def mistaken_challenge() -> list[Act]:
+    """A challenge written with a child's details by mistake, withdrawn and erased."""
+    mistaken = "CH-2020-6e0f07"
+    return [
+        act("challenge.raise", "helen-morgan", "2020-06-15", challenge_id=mistaken,
+            to_partners=[SCC], tier=3, respond_within_working_days=10,
+            subject="Child D, aged 9, of Yeovil waited eleven days for a strategy discussion "
+                    "after the school's referral."),
+        act("challenge.withdraw", "helen-morgan", "2020-06-16", challenge_id=mistaken,
+            reason="It names a child; to be raised again in general terms."),
+        act("subject.erase", BU, "2020-06-17", subject_id=f"challenge:{mistaken}",
+            reason="Identified a child; erased on the data protection officer's advice "
+                   "(UK GDPR Art 17)."),
     ]
 
 

@@ -204,9 +204,16 @@ def import_file(
     """Validate every line, then record them into the ledger at ``db_url``."""
     from ledger.application import open_ledger
 
+    from commands.acts import EraseSubject
+    from commands.erasure import scrub
+
     parsed = parse_lines(lines)
     ledger = open_ledger(db_url)
     try:
-        return import_acts(ledger, parsed, batch_size, progress)
+        result = import_acts(ledger, parsed, batch_size, progress)
     finally:
         ledger.close()
+    if result.recorded and any(isinstance(line.command, EraseSubject) for line in parsed):
+        # The erased subjects' plaintext may sit in the views: rebuild and reclaim.
+        scrub(db_url)
+    return result

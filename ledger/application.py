@@ -7,11 +7,13 @@ from typing import Any, TypeVar
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder, Mapper
 
-from ledger.domain.base import Aggregate, CanonicalJSONMapper
+from ledger.domain.base import Aggregate, CanonicalJSONMapper, sealed_subject
+from ledger.domain.erasure import SubjectErased
 from ledger.errors import NotFoundError, StorageError
 from ledger.storage.database import Database
 from ledger.storage.infrastructure import LedgerInfrastructure
 from ledger.storage.recorder import LedgerRecorder
+from ledger.storage.subject_keys import SubjectKeyStore
 
 TAggregate = TypeVar("TAggregate", bound=Aggregate)
 
@@ -29,7 +31,8 @@ class ScrutinyLedger(Application[str]):
         return LedgerInfrastructure(self.database, env)
 
     def construct_mapper(self) -> Mapper[str]:
-        return CanonicalJSONMapper(transcoder=JSONTranscoder())
+        assert isinstance(self.factory, LedgerInfrastructure)
+        return CanonicalJSONMapper(self.factory.recorder.subject_keys, transcoder=JSONTranscoder())
 
     @property
     def ledger_recorder(self) -> LedgerRecorder:
@@ -51,9 +54,25 @@ class ScrutinyLedger(Application[str]):
     def exists(self, aggregate_class: type[Aggregate], key: str) -> bool:
         return bool(self.recorder.select_events(aggregate_class.stream_id_for(key), limit=1))
 
+    @property
+    def subject_keys(self) -> SubjectKeyStore:
+        return self.ledger_recorder.subject_keys
+
     def record(self, *aggregates: Aggregate) -> list[int]:
-        """Save pending events of the aggregates in one transaction; positions."""
-        recordings = self.save(*aggregates)  # type: ignore[arg-type]
+        """Save pending events of the aggregates in one transaction; positions.
+
+        In the same transaction the subject keys that sealed personal data must
+        still be live, and the key of each subject erased here is destroyed.
+        """
+        pending = [event for aggregate in aggregates for event in aggregate.pending_events]
+        sealed = {subject for subject in map(sealed_subject, pending) if subject is not None}
+        erasures = {
+            event.subject_id: offset
+            for offset, event in enumerate(pending)
+            if isinstance(event, SubjectErased)
+        }
+        guard = self.subject_keys.append_guard(sealed, erasures)
+        recordings = self.save(*aggregates, in_transaction=guard)  # type: ignore[arg-type]
         return [r.notification.id - 1 for r in recordings]
 
 

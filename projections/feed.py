@@ -14,8 +14,9 @@ from datetime import date
 
 from eventsourcing.utils import resolve_topic
 
-from ledger.domain.base import DomainEvent, decode_event
+from ledger.domain.base import DomainEvent
 from ledger.records import StoredRecord
+from ledger.sealing import KeyRing, open_state
 from ledger.storage.recorder import LedgerRecorder
 
 
@@ -40,17 +41,20 @@ class Cut:
 class Item:
     """One record of the log, its stored fields, and (on demand) its event.
 
-    ``data`` is the event's stored JSON object (empty for a record that is
-    not one of the ledger's own events); views that only need fields read it
-    directly, and only views that apply events to aggregates pay for
+    ``data`` is the event's stored JSON object with its personal fields
+    opened (``[erased]`` once their subject is erased), empty for a record
+    that is not one of the ledger's own events; views that only need fields
+    read it directly, and only views that apply events to aggregates pay for
     ``event`` (pydantic validation).
     """
 
-    __slots__ = ("_event", "data", "record")
+    __slots__ = ("_event", "data", "opened", "record")
 
-    def __init__(self, record: StoredRecord) -> None:
+    def __init__(self, record: StoredRecord, keys: KeyRing) -> None:
         self.record = record
-        self.data: dict[str, Any] = _load(record)
+        self.data: dict[str, Any]
+        self.opened: bool  # True when ``data`` differs from the stored state: fields opened
+        self.data, self.opened = _load(record, keys)
         self._event: DomainEvent | None | bool = False
 
     @property
@@ -68,14 +72,20 @@ class Item:
         return self._event  # type: ignore[return-value]
 
 
-def _load(record: StoredRecord) -> dict[str, Any]:
+def _load(record: StoredRecord, keys: KeyRing) -> tuple[dict[str, Any], bool]:
     if not record.topic.startswith("ledger.") or ":" not in record.topic:
-        return {}
+        return {}, False
     try:
         data = json.loads(record.state)
     except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+        return {}, False
+    if not isinstance(data, dict):
+        return {}, False
+    paths = resolve_topic(record.topic).personal_paths(data)
+    if not paths:
+        return data, False
+    open_state(data, paths, stream_id=record.stream_id, version=record.stream_version, keys=keys)
+    return data, True
 
 
 def _validate(record: StoredRecord, data: dict[str, Any]) -> DomainEvent:
@@ -85,20 +95,19 @@ def _validate(record: StoredRecord, data: dict[str, Any]) -> DomainEvent:
     return event
 
 
-def decode(record: StoredRecord) -> DomainEvent | None:
-    """The ledger's event in a record, or None for a record of another kind."""
-    if ":" not in record.topic or not record.topic.startswith("ledger."):
-        return None
-    return decode_event(record.stream_id, record.stream_version, record.topic, record.state)
-
-
 def pages(
     recorder: LedgerRecorder, after: int, cut: Cut = Cut(), page_size: int = 2000
 ) -> Iterator[list[Item]]:
-    """Pages of items with positions greater than ``after``, in order."""
+    """Pages of items with positions greater than ``after``, in order.
+
+    The subject keys are read afresh first, so an erasure recorded by another
+    process is honoured by every projection from then on.
+    """
+    keys = recorder.subject_keys
+    keys.preload()
     page: list[Item] = []
     for record in recorder.iter_records(start=after + 1, stop=cut.stop, page_size=page_size):
-        page.append(Item(record))
+        page.append(Item(record, keys))
         if len(page) == page_size:
             yield page
             page = []

@@ -45,7 +45,7 @@ def _replayer(recorder: LedgerRecorder, cut: Cut) -> Callable[[str, int], list[D
         events = []
         for stored in recorder.select_events(stream_id, lte=upto_version):
             event = decode_event(str(stored.originator_id), stored.originator_version,
-                                 stored.topic, stored.state)
+                                 stored.topic, stored.state, recorder.subject_keys)
             if cut.as_of is None or event.occurred_on <= cut.as_of:
                 events.append(event)
         return events

@@ -23,6 +23,7 @@ from ledger.domain.base import Aggregate, DomainEvent, decode_event
 from ledger.domain.cases import Case
 from ledger.domain.challenges import Challenge, ChallengeStatus
 from ledger.domain.corrections import CORRECTION_TOPIC, Correction, EventCorrected, corrected
+from ledger.domain.erasure import Erasure
 from ledger.domain.inspections import Inspection
 from ledger.domain.learning import LearningLink
 from ledger.domain.moderation import Moderation
@@ -38,7 +39,7 @@ _KINDS: dict[str, type[Aggregate]] = {
     cls.stream_prefix: cls
     for cls in (
         Organisation, Person, Challenge, Case, Audit, YearlyReport, Inspection, Activity,
-        TermsOfReference, Moderation, LearningLink, Correction,
+        TermsOfReference, Moderation, LearningLink, Correction, Erasure,
     )
 }
 STATES = tuple(status.value for status in ChallengeStatus)
@@ -89,6 +90,7 @@ class LedgerSummary:
     regional_activities: int = 0
     moderations: int = 0
     corrections: int = 0
+    erasures: int = 0
     deadlines: dict[str, int] = field(default_factory=dict)
     overdue_deadlines: tuple[OverdueDeadline, ...] = field(default=())
 
@@ -119,7 +121,8 @@ def _decoded(recorder: LedgerRecorder) -> Iterator[tuple[StoredRecord, DomainEve
             yield record, None
             continue
         yield record, decode_event(
-            record.stream_id, record.stream_version, record.topic, record.state
+            record.stream_id, record.stream_version, record.topic, record.state,
+            recorder.subject_keys,
         )
 
 
@@ -129,7 +132,7 @@ def rebuild_aggregates(recorder: LedgerRecorder) -> tuple[int, dict[str, Aggrega
     for record in recorder.iter_records():
         if record.topic == CORRECTION_TOPIC:
             event = decode_event(record.stream_id, record.stream_version, record.topic,
-                                 record.state)
+                                 record.state, recorder.subject_keys)
             assert isinstance(event, EventCorrected)
             target = (event.target_stream_id, event.target_version)
             corrections[target] = {**corrections.get(target, {}), **event.corrected_values}
@@ -227,6 +230,7 @@ def summarise(recorder: LedgerRecorder, as_of: date) -> LedgerSummary:
         regional_activities=sum(1 for a in activities if a.regional),
         moderations=len(_of(aggregates, Moderation)),
         corrections=sum(len(c.reasons) for c in _of(aggregates, Correction)),
+        erasures=len(_of(aggregates, Erasure)),
         deadlines=deadlines,
         overdue_deadlines=overdue,
     )

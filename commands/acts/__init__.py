@@ -15,6 +15,7 @@ from commands.acts import (  # noqa: F401 - importing registers the handlers
     cases,
     challenges,
     corrections,
+    erasure,
     inspections,
     organisations,
     people,
@@ -59,6 +60,7 @@ from commands.acts.challenges import (
     WithdrawChallenge,
 )
 from commands.acts.corrections import CorrectEvent
+from commands.acts.erasure import EraseSubject
 from commands.acts.inspections import (
     AgreeActionPlan,
     AnnounceInspection,
@@ -124,6 +126,7 @@ __all__ = [
     "CompleteAudit",
     "CompleteRapidReview",
     "CorrectEvent",
+    "EraseSubject",
     "DecideReview",
     "DeclareInterest",
     "DelayPublication",

@@ -153,6 +153,13 @@ class UnitOfWork:
         self._saved[created.id] = 0
         return created
 
+    def has_stream(self, stream_id: str) -> bool:
+        """Whether the stream is stored, or has events pending in this unit."""
+        pending = self._aggregates.get(stream_id)
+        if pending is not None and pending.version > 0:
+            return True
+        return bool(self.ledger.ledger_recorder.select_events(stream_id, limit=1))
+
     def organisations(self, keys: tuple[str, ...] | list[str]) -> list[Organisation]:
         return [self.get(Organisation, key) for key in keys]
 
@@ -216,7 +223,8 @@ class UnitOfWork:
             for item in page:
                 found.append(
                     decode_event(
-                        str(item.originator_id), item.originator_version, item.topic, item.state
+                        str(item.originator_id), item.originator_version, item.topic,
+                        item.state, self.ledger.subject_keys,
                     )
                 )
             if len(page) < PAGE:

@@ -10,7 +10,7 @@ from commands.acts.base import Command, UnitOfWork, authorise_command, handler
 from ledger.domain.authorisation import Act
 from ledger.domain.base import DomainEvent, decode_event
 from ledger.domain.corrections import Correction, correction_key
-from ledger.errors import InvalidInputError, NotFoundError
+from ledger.errors import InvalidInputError, LedgerError, NotFoundError
 
 
 class CorrectEvent(Command):
@@ -42,7 +42,7 @@ def find_entry(uow: UnitOfWork, command: CorrectEvent) -> tuple[DomainEvent, int
         if not page or page[0].id != command.position + 1:
             raise NotFoundError(f"no entry at position {command.position}")
         item = page[0]
-        return _decode(str(item.originator_id), item.originator_version, item.topic,
+        return _decode(uow, str(item.originator_id), item.originator_version, item.topic,
                        item.state), command.position
     assert command.stream_id is not None and command.version is not None
     unsaved = uow.unsaved_event(command.stream_id, command.version)
@@ -55,13 +55,16 @@ def find_entry(uow: UnitOfWork, command: CorrectEvent) -> tuple[DomainEvent, int
         raise NotFoundError(f"no entry {command.stream_id} version {command.version}")
     [record] = stored
     return _decode(
-        str(record.originator_id), record.originator_version, record.topic, record.state
+        uow, str(record.originator_id), record.originator_version, record.topic, record.state
     ), None
 
 
-def _decode(stream_id: str, version: int, topic: str, state: bytes) -> DomainEvent:
+def _decode(uow: UnitOfWork, stream_id: str, version: int, topic: str, state: bytes
+            ) -> DomainEvent:
     try:
-        return decode_event(stream_id, version, topic, state)
+        return decode_event(stream_id, version, topic, state, uow.ledger.subject_keys)
+    except LedgerError:
+        raise
     except Exception as exc:  # a record that is not one of the ledger's own events
         raise InvalidInputError(f"{stream_id} version {version} is not a ledger entry") from exc
 

@@ -32,6 +32,7 @@ ROOT_COMMANDS: tuple[Entry, ...] = (
     Entry("inspection", "commands.cli.inspections:inspection", "Regulatory inspections: announce -> findings -> publish -> action-plan.", acts=True),
     Entry("regional", "commands.cli.regional:regional", "Regional scrutiny of the partnership and moderation of the scrutineers.", acts=True),
     Entry("correct", "commands.cli.corrections:correct", "Corrections: a wrong entry is never edited; a correction names it.", acts=True),
+    Entry("subject", "commands.cli.subjects:subject", "Personal data, sealed per subject: erasure (crypto-shredding).", acts=True),
     Entry("import", "commands.cli.imports:import_", "Record the acts of FILE.jsonl (one JSON object per line), exactly once."),
     Entry("demo", "commands.cli.demo:demo", "Record a demo of Somerset's partnership in 2019-2020, then check it."),
     # The read side.

@@ -76,7 +76,8 @@ def render_status(data: dict[str, Any]) -> str:
                  + ", ".join(f"tier {t} {n}" for t, n in sorted(tiers.items()))
                  + f" ({summary['regional_activities']} regional); "
                  f"{summary['moderations']} moderation(s); "
-                 f"{summary['corrections']} correction(s)"),
+                 f"{summary['corrections']} correction(s); "
+                 f"{summary['erasures']} erasure(s)"),
                 ("deadlines", _counts(deadlines)
                  + (f" [overdue: {overdue_deadlines}]" if overdue_deadlines else "")),
             ]

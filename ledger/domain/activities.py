@@ -40,6 +40,7 @@ from ledger.domain.acting import (
     clean_texts,
 )
 from ledger.domain.base import Aggregate, DomainEvent, Tier
+from ledger.domain.case_record import CaseRecord
 from ledger.domain.kinds import TIER_OF, ActivityKind, kinds_at
 from ledger.domain.organisations import Organisation, parse_choice
 from ledger.domain.regional import TermsOfReference
@@ -47,6 +48,8 @@ from ledger.domain.regional import TermsOfReference
 
 class ScrutinyActivityHeld(DomainEvent):
     """An independent scrutineer held an activity at a tier, with findings."""
+
+    personal_fields = ("title", "findings")
 
     kind: ActivityKind
     tier: Tier
@@ -62,6 +65,10 @@ class ScrutinyActivityHeld(DomainEvent):
     @classmethod
     def creates(cls) -> type[Aggregate]:
         return Activity
+
+    def personal_subject(self) -> str:
+        """Text about a case is that case's personal data, erased with it."""
+        return CaseRecord.stream_id_for(self.case_id) if self.case_id else self.originator_id
 
 
 class RegionalScrutinyActivityHeld(ScrutinyActivityHeld):

@@ -67,6 +67,8 @@ class Rating(StrEnum):
 
 
 class AuditPlanned(DomainEvent):
+    personal_fields = ("title",)
+
     kind: AuditKind
     title: str = Field(min_length=1, max_length=500)
     agencies: tuple[str, ...] = Field(min_length=1, max_length=200)
@@ -92,6 +94,8 @@ class AgencyReturnSubmitted(DomainEvent):
 
 
 class PeerChallengeHeld(DomainEvent):
+    personal_fields = ("notes",)
+
     organisation_id: str = Field(pattern=SLUG)
     challengers: tuple[str, ...] = Field(min_length=1, max_length=20)
     notes: str = Field(min_length=1, max_length=5000)
@@ -100,6 +104,8 @@ class PeerChallengeHeld(DomainEvent):
 
 
 class RatingModerated(DomainEvent):
+    personal_fields = ("reason",)
+
     organisation_id: str = Field(pattern=SLUG)
     standard: str = Field(pattern=STANDARD_PATTERN)
     self_rating: Rating
@@ -110,6 +116,8 @@ class RatingModerated(DomainEvent):
 
 
 class AuditFindingRecorded(DomainEvent):
+    personal_fields = ("text",)
+
     finding_id: str = Field(pattern=KEY_PATTERN)
     text: str = Field(min_length=1, max_length=5000)
     organisation_id: str | None = Field(default=None, pattern=SLUG)
@@ -118,6 +126,8 @@ class AuditFindingRecorded(DomainEvent):
 
 
 class AuditActionAgreed(DomainEvent):
+    personal_fields = ("text",)
+
     action_id: str = Field(pattern=KEY_PATTERN)
     text: str = Field(min_length=1, max_length=2000)
     owner_id: str = Field(pattern=SLUG)
@@ -127,6 +137,8 @@ class AuditActionAgreed(DomainEvent):
 
 
 class AuditActionClosed(DomainEvent):
+    personal_fields = ("outcome",)
+
     action_id: str = Field(pattern=KEY_PATTERN)
     outcome: str = Field(min_length=1, max_length=2000)
 
@@ -134,6 +146,8 @@ class AuditActionClosed(DomainEvent):
 
 
 class AuditCompleted(DomainEvent):
+    personal_fields = ("summary",)
+
     summary: str = Field(min_length=1, max_length=5000)
 
     strip = field_validator("summary")(clean_text)

@@ -102,6 +102,7 @@ class Act(StrEnum):
     RECORD_REGIONAL_ACTIVITY = "regional activity"
     MODERATE_SCRUTINEER = "regional moderate"
     CORRECT_EVENT = "correct event"
+    ERASE_SUBJECT = "subject erase"
 
     @property
     def import_name(self) -> str:
@@ -193,6 +194,7 @@ PERMISSIONS: dict[Act, Permission] = {
     Act.CORRECT_EVENT: Permission(
         (BU,), "or the person who recorded the entry, holding any role on the date"
     ),
+    Act.ERASE_SUBJECT: Permission((BU,), "the subject is a stream of the ledger"),
 }
 
 ALLOWED_ROLES: dict[Act, tuple[Role, ...]] = {act: p.roles for act, p in PERMISSIONS.items()}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
@@ -35,6 +36,7 @@ from pydantic import (
 
 from ledger.errors import InvalidInputError, LedgerError, RefusedError
 from ledger.records import canonical_json
+from ledger.sealing import FieldPath, KeyRing, open_state, seal_state
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -89,6 +91,18 @@ class DomainEvent(BaseModel):
     tier: Tier | None = None
     evidence: tuple[EvidenceRef, ...] = ()
 
+    # Fields that may identify a person: stored sealed (see ledger.sealing).
+    personal_fields: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def personal_paths(cls, state: Mapping[str, Any]) -> list[FieldPath]:
+        """Where personal values sit in this event's stored state."""
+        return [(name,) for name in cls.personal_fields]
+
+    def personal_subject(self) -> str:
+        """Whose personal data the sealed fields are: this stream's, by default."""
+        return self.originator_id
+
     @field_validator("occurred_on")
     @classmethod
     def _not_in_the_future(cls, value: date, info: ValidationInfo) -> date:
@@ -117,6 +131,17 @@ class DomainEvent(BaseModel):
 
 
 TEvent = TypeVar("TEvent", bound=DomainEvent)
+
+
+def event_class_named(name: str) -> type[DomainEvent] | None:
+    """The ledger's event class of that name (as a correction names its target)."""
+    pending: list[type[DomainEvent]] = [DomainEvent]
+    while pending:
+        cls = pending.pop()
+        if cls.__name__ == name and cls is not DomainEvent:
+            return cls
+        pending.extend(cls.__subclasses__())
+    return None
 
 
 class Aggregate:
@@ -152,6 +177,11 @@ class Aggregate:
     def apply(self, event: DomainEvent) -> None:
         raise LedgerError(f"{type(self).__name__} cannot apply {type(event).__name__}")
 
+    @property
+    def pending_events(self) -> tuple[DomainEvent, ...]:
+        """Events triggered and not yet collected for saving, in order."""
+        return tuple(self._pending)
+
     def collect_events(self) -> list[DomainEvent]:
         collected, self._pending = self._pending, []
         return collected
@@ -173,8 +203,13 @@ class CanonicalJSONMapper(Mapper[str], Generic[TEvent]):
     """Stores each event's fields as RFC 8785 canonical JSON bytes.
 
     ``originator_id`` and ``originator_version`` are columns of the record, so
-    they are left out of the state; the topic names the event class.
+    they are left out of the state; the topic names the event class. Personal
+    fields are sealed under their subject's key first (``ledger.sealing``).
     """
+
+    def __init__(self, keys: KeyRing, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.keys = keys
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         if not isinstance(domain_event, DomainEvent):
@@ -182,6 +217,16 @@ class CanonicalJSONMapper(Mapper[str], Generic[TEvent]):
         state = domain_event.model_dump(
             mode="json", exclude={"originator_id", "originator_version"}
         )
+        paths = domain_event.personal_paths(state)
+        if paths:
+            seal_state(
+                state,
+                paths,
+                subject_id=domain_event.personal_subject(),
+                stream_id=domain_event.originator_id,
+                version=domain_event.originator_version,
+                keys=self.keys,
+            )
         return StoredEvent(
             originator_id=domain_event.originator_id,
             originator_version=domain_event.originator_version,
@@ -195,13 +240,35 @@ class CanonicalJSONMapper(Mapper[str], Generic[TEvent]):
             stored_event.originator_version,
             stored_event.topic,
             stored_event.state,
+            self.keys,
         )
 
 
-def decode_event(stream_id: str, stream_version: int, topic: str, state: bytes) -> DomainEvent:
-    """Turn a stored record back into the event it records."""
+def sealed_subject(event: DomainEvent) -> str | None:
+    """The subject whose key seals this event's personal fields, if it has any."""
+    state = event.model_dump(mode="json")
+    paths = event.personal_paths(state)
+    if any(_value_at(state, path) is not None for path in paths):
+        return event.personal_subject()
+    return None
+
+
+def _value_at(state: Mapping[str, Any], path: FieldPath) -> Any:
+    node: Any = state
+    for step in path:
+        node = node.get(step) if isinstance(node, Mapping) else None
+    return node
+
+
+def decode_event(
+    stream_id: str, stream_version: int, topic: str, state: bytes, keys: KeyRing
+) -> DomainEvent:
+    """Turn a stored record back into the event it records, personal fields opened."""
     event_class = resolve_topic(topic)
     fields = json.loads(state)
+    paths = event_class.personal_paths(fields)
+    if paths:
+        open_state(fields, paths, stream_id=stream_id, version=stream_version, keys=keys)
     fields["originator_id"] = stream_id
     fields["originator_version"] = stream_version
     # What was valid when recorded stays readable forever: replaying skips the

@@ -77,6 +77,8 @@ def _ids(value: tuple[str, ...]) -> tuple[str, ...]:
 class IncidentNotified(DomainEvent):
     """The local authority notified the Panel of a serious incident."""
 
+    personal_fields = ("summary",)
+
     local_authority_id: str = Field(pattern=SLUG)
     panel_id: str = Field(pattern=SLUG)
     children: tuple[str, ...] = Field(min_length=1, max_length=MAX_CHILDREN)
@@ -122,6 +124,8 @@ class RapidReviewStarted(DomainEvent):
 class RapidReviewCompleted(DomainEvent):
     """The rapid review answered its four aims and was sent to the Panel."""
 
+    personal_fields = ("facts", "immediate_action", "potential_improvements", "next_steps")
+
     facts: str = Field(min_length=1, max_length=5000)
     immediate_action: str = Field(min_length=1, max_length=5000)
     potential_improvements: str = Field(min_length=1, max_length=5000)
@@ -135,6 +139,8 @@ class RapidReviewCompleted(DomainEvent):
 
 class ReviewDecided(DomainEvent):
     """The partners decided on a local CSPR, a referral to the Panel, or no review."""
+
+    personal_fields = ("reasons",)
 
     decision: ReviewDecision
     criteria: tuple[ReviewCriterion, ...] = Field(default=(), max_length=10)
@@ -155,6 +161,8 @@ class DecisionSignedOff(DomainEvent):
 class PanelResponded(DomainEvent):
     """The Child Safeguarding Practice Review Panel's response was received."""
 
+    personal_fields = ("comments",)
+
     response: PanelResponse
     comments: str = Field(min_length=1, max_length=5000)
 
@@ -163,6 +171,8 @@ class PanelResponded(DomainEvent):
 
 class ReviewCommissioned(DomainEvent):
     """A local CSPR was commissioned: reviewer, scope and terms."""
+
+    personal_fields = ("scope", "terms")
 
     reviewer: str = Field(min_length=1, max_length=200)
     scope: str = Field(min_length=1, max_length=5000)
@@ -173,6 +183,8 @@ class ReviewCommissioned(DomainEvent):
 
 class ReviewProgressMonitored(DomainEvent):
     """The Executive checked the review's progress."""
+
+    personal_fields = ("note",)
 
     status: ProgressStatus
     note: str = Field(min_length=1, max_length=5000)
@@ -191,6 +203,8 @@ class ReviewDraftReceived(DomainEvent):
 class ReviewReportSignedOff(DomainEvent):
     """The partners signed off the final report."""
 
+    personal_fields = ("note",)
+
     note: str | None = Field(default=None, min_length=1, max_length=2000)
 
 
@@ -205,6 +219,8 @@ class CopiesSentBeforePublication(DomainEvent):
 class ReviewPublished(DomainEvent):
     """The review was published in full, or only its improvements (with reasons)."""
 
+    personal_fields = ("reasons",)
+
     mode: PublicationMode
     location: str = Field(min_length=1, max_length=2000)
     reasons: str | None = Field(default=None, min_length=1, max_length=5000)
@@ -212,6 +228,8 @@ class ReviewPublished(DomainEvent):
 
 class PublicationDelayed(DomainEvent):
     """Publication was delayed, with reasons (such as criminal proceedings)."""
+
+    personal_fields = ("details",)
 
     reason: DelayReason
     details: str = Field(min_length=1, max_length=5000)
@@ -222,6 +240,8 @@ class PublicationDelayed(DomainEvent):
 
 class RecommendationAgreed(DomainEvent):
     """A recommendation of the review, and the action agreed on it."""
+
+    personal_fields = ("text", "action")
 
     recommendation_id: str = Field(pattern=KEY_PATTERN)
     text: str = Field(min_length=1, max_length=5000)
@@ -234,6 +254,8 @@ class RecommendationAgreed(DomainEvent):
 
 class RecommendationClosed(DomainEvent):
     """The action on a recommendation was completed and closed."""
+
+    personal_fields = ("outcome",)
 
     recommendation_id: str = Field(pattern=KEY_PATTERN)
     outcome: str = Field(min_length=1, max_length=5000)

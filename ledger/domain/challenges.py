@@ -109,6 +109,8 @@ def _stripped(value: str) -> str:
 class ChallengeRaised(DomainEvent):
     """A challenge was put to one or more partners, with a response due date."""
 
+    personal_fields = ("subject",)
+
     raised_by: str = Field(pattern=SLUG)
     to_partners: tuple[str, ...] = Field(min_length=1, max_length=50)
     subject: str = Field(min_length=1, max_length=2000)
@@ -137,6 +139,8 @@ class ChallengeRaised(DomainEvent):
 class ChallengeResponded(DomainEvent):
     """A challenged organisation answered the challenge."""
 
+    personal_fields = ("response",)
+
     organisation_id: str = Field(pattern=SLUG)
     response: str = Field(min_length=1, max_length=5000)
 
@@ -146,6 +150,8 @@ class ChallengeResponded(DomainEvent):
 class ChallengeEscalated(DomainEvent):
     """The challenge was taken to the Executive or to disagreement resolution."""
 
+    personal_fields = ("reason",)
+
     to: EscalationLevel
     reason: str = Field(min_length=1, max_length=2000)
 
@@ -154,6 +160,8 @@ class ChallengeEscalated(DomainEvent):
 
 class ChallengeResolved(DomainEvent):
     """The challenge was settled, with the outcome and any actions agreed."""
+
+    personal_fields = ("agreed_actions",)
 
     outcome: Outcome
     agreed_actions: tuple[str, ...] = Field(default=(), max_length=50)
@@ -169,6 +177,8 @@ class ChallengeResolved(DomainEvent):
 
 class ChallengeWithdrawn(DomainEvent):
     """The person who raised the challenge withdrew it."""
+
+    personal_fields = ("reason",)
 
     reason: str = Field(min_length=1, max_length=2000)
 

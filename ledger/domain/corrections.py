@@ -31,7 +31,14 @@ from eventsourcing.utils import get_topic
 from pydantic import Field, ValidationError, field_validator
 
 from ledger.domain.acting import DatedAggregate, Stamp, clean_text
-from ledger.domain.base import Aggregate, DomainEvent, describe_validation_error, today_in_london
+from ledger.domain.base import (
+    Aggregate,
+    DomainEvent,
+    describe_validation_error,
+    event_class_named,
+    today_in_london,
+)
+from ledger.sealing import FieldPath
 from ledger.errors import InvalidInputError
 
 PROTECTED_FIELDS = frozenset({"originator_id", "originator_version", "actor_id", "actor_role"})
@@ -50,12 +57,29 @@ class EventCorrected(DomainEvent):
     corrected_values: dict[str, Any] = Field(min_length=1, max_length=50)
     previous_values: dict[str, Any] = Field(max_length=50)
     reason: str = Field(min_length=1, max_length=2000)
+    # Whose key seals the personal values corrected (the corrected entry's subject).
+    subject_id: str | None = Field(default=None, min_length=3, max_length=200)
 
     strip = field_validator("reason")(clean_text)
 
     @classmethod
     def creates(cls) -> type[Aggregate]:
         return Correction
+
+    @classmethod
+    def personal_paths(cls, state: Mapping[str, Any]) -> list[FieldPath]:
+        """The reason, and the corrected entry's personal fields among the values."""
+        target = event_class_named(str(state.get("target_event_type", "")))
+        personal = target.personal_fields if target is not None else ()
+        paths: list[FieldPath] = [("reason",)]
+        for values in ("corrected_values", "previous_values"):
+            named = state.get(values)
+            if isinstance(named, Mapping):
+                paths += [(values, name) for name in personal if name in named]
+        return paths
+
+    def personal_subject(self) -> str:
+        return self.subject_id or self.originator_id
 
 
 class Correction(DatedAggregate):
@@ -125,6 +149,7 @@ class Correction(DatedAggregate):
             corrected_values=changed,
             previous_values={name: before[name] for name in changed},
             reason=reason,
+            subject_id=target.personal_subject(),
         )
 
     def apply(self, event: DomainEvent) -> None:

@@ -69,6 +69,8 @@ class InspectionAnnounced(DomainEvent):
 
 
 class InspectionFindingsRecorded(DomainEvent):
+    personal_fields = ("findings",)
+
     findings: tuple[str, ...] = Field(min_length=1, max_length=100)
 
     strip = field_validator("findings")(clean_texts)
@@ -82,6 +84,8 @@ class InspectionReportPublished(DomainEvent):
 
 
 class InspectionActionPlanAgreed(DomainEvent):
+    personal_fields = ("actions",)
+
     actions: tuple[str, ...] = Field(min_length=1, max_length=100)
     owners: tuple[str, ...] = Field(min_length=1, max_length=20)
 

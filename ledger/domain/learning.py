@@ -21,10 +21,13 @@ from pydantic import Field, field_validator
 
 from ledger.domain.acting import KEY_PATTERN, SLUG, DatedAggregate, Stamp, check_existed, check_key, clean_text
 from ledger.domain.base import Aggregate, DomainEvent
+from ledger.domain.case_record import CaseRecord
 from ledger.domain.organisations import Organisation, OrganisationKind
 
 
 class CdopLearningLinked(DomainEvent):
+    personal_fields = ("learning",)
+
     cdop_id: str = Field(pattern=SLUG)
     theme: str = Field(min_length=1, max_length=500)
     learning: str = Field(min_length=1, max_length=5000)
@@ -36,6 +39,10 @@ class CdopLearningLinked(DomainEvent):
     @classmethod
     def creates(cls) -> type[Aggregate]:
         return LearningLink
+
+    def personal_subject(self) -> str:
+        """Text about a case is that case's personal data, erased with it."""
+        return CaseRecord.stream_id_for(self.case_id) if self.case_id else self.originator_id
 
 
 class LearningLink(DatedAggregate):

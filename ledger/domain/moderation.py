@@ -51,6 +51,8 @@ class ModerationOutcome(StrEnum):
 
 
 class ModerationCompleted(DomainEvent):
+    personal_fields = ("findings",)
+
     moderator_id: str = Field(pattern=SLUG)
     scrutineer_id: str = Field(pattern=SLUG)
     partnership_id: str = Field(pattern=SLUG)

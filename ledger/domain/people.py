@@ -97,6 +97,8 @@ REQUIRED_KIND: dict[Role, OrganisationKind] = {
 class PersonAppointed(DomainEvent):
     """The person took up ``role`` for ``organisation_id`` on ``occurred_on``."""
 
+    personal_fields = ("display_name",)
+
     role: Role
     organisation_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
     display_name: str = Field(min_length=1, max_length=200)
@@ -117,6 +119,8 @@ class RoleStoodDown(DomainEvent):
 
 class InterestDeclared(DomainEvent):
     """From ``occurred_on`` the person has an interest in ``organisation_id``."""
+
+    personal_fields = ("description",)
 
     organisation_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
     nature: InterestNature

@@ -81,6 +81,8 @@ class ReportDrafted(DomainEvent):
 
 
 class ReportScrutinised(DomainEvent):
+    personal_fields = ("conclusions", "findings")
+
     conclusions: str = Field(min_length=1, max_length=5000)
     findings: tuple[str, ...] = Field(default=(), max_length=50)
 
@@ -107,6 +109,8 @@ class YearlyReportSent(DomainEvent):
 
 
 class ReportPresented(DomainEvent):
+    personal_fields = ("note",)
+
     board_id: str = Field(pattern=SLUG)
     note: str | None = Field(default=None, min_length=1, max_length=2000)
 

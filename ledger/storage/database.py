@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
 from typing import Any
 from pathlib import Path
 
@@ -146,6 +147,53 @@ class Database:
                     schema.head.insert().values(id=1, size=0, last_recorded_at="")
                 )
 
+    def reclaim_freed_space(self, tables: Sequence[str]) -> str:
+        """Leave no copy of deleted rows in the database's files; what was done.
+
+        SQLite zeroes freed pages and cells as it goes (``secure_delete``);
+        here the write-ahead log, which still holds the old pages, is copied
+        back and truncated to nothing. PostgreSQL keeps dead row versions in
+        the table files until they are rewritten: ``VACUUM FULL`` rewrites
+        ``tables``. (Its own write-ahead log and any backups keep old pages
+        until they are recycled: see docs/security.md.)
+        """
+        if self.is_sqlite:
+            return self._truncate_sqlite_wal()
+        with translate_errors(self.driver_error), self.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            # VACUUM keeps every row version an open snapshot may still see.
+            holding = 0
+            for _ in range(50):
+                holding = conn.exec_driver_sql(_OTHER_SNAPSHOTS).scalar_one()
+                if not holding:
+                    break
+                time.sleep(0.1)
+            for table in tables:
+                conn.exec_driver_sql(f'VACUUM FULL "{table}"')
+        done = "VACUUM FULL of " + ", ".join(tables)
+        if holding:
+            done += (f"; {holding} other transaction(s) held older snapshots, so row versions "
+                     "they could see remain until 'scrutiny subject scrub' runs again")
+        return done
+
+    def _truncate_sqlite_wal(self, attempts: int = 50) -> str:
+        with translate_errors(self.driver_error):
+            connection = self.engine.raw_connection()
+            try:
+                cursor = connection.cursor()
+                for _ in range(attempts):
+                    cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    row = cursor.fetchone()
+                    if row is not None and not row[0]:  # (busy, log frames, checkpointed)
+                        return "write-ahead log checkpointed and truncated; freed pages zeroed"
+                    time.sleep(0.1)
+            finally:
+                connection.close()
+        raise StorageError(
+            "another process kept reading the database, so its write-ahead log could not be "
+            "truncated; stop it and run 'scrutiny subject scrub'"
+        )
+
     def has_schema(self) -> bool:
         """Whether the ledger's tables exist (never creates a SQLite file)."""
         from sqlalchemy import inspect
@@ -154,6 +202,13 @@ class Database:
             return False
         with self.read() as conn:
             return inspect(conn).has_table("ledger_events")
+
+
+# Other sessions of this database whose snapshot keeps dead row versions alive.
+_OTHER_SNAPSHOTS = (
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+    "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL"
+)
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
@@ -174,6 +229,9 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
+        # Freed pages and cells are zeroed, so erased personal data does not
+        # linger in the file (see ledger.storage.subject_keys).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
         cursor.close()
 
@@ -208,7 +266,7 @@ def translate_errors(driver_error: type[Exception] | None = None) -> Iterator[No
 
 def _translate(orig: BaseException | None, integrity: bool) -> StorageError | ConflictError:
     message = str(orig)
-    if schema.APPEND_ONLY_MESSAGE in message:
+    if schema.APPEND_ONLY_MESSAGE in message or schema.SUBJECT_KEYS_MESSAGE in message:
         return AppendOnlyViolation(_first_line(message))
     if integrity and _UNIQUE_STREAM.search(message):
         return ConflictError("another writer recorded this stream version first; reload and retry")

@@ -39,6 +39,7 @@ from ledger.errors import InvalidInputError, StorageError
 from ledger.records import StoredRecord, format_recorded_at, leaf_input
 from ledger.storage import schema
 from ledger.storage.database import Database
+from ledger.storage.subject_keys import SubjectKeyStore
 
 NOTIFICATION_ID_OFFSET = 1
 
@@ -48,6 +49,7 @@ class LedgerRecorder(ApplicationRecorder):
 
     def __init__(self, database: Database, *, uuid_ids: bool = False) -> None:
         self.database = database
+        self.subject_keys = SubjectKeyStore(database)
         self.uuid_ids = uuid_ids
         self._sql = _HotPathSQL.for_dialect(database.is_sqlite)
         self._frontier_lock = threading.Lock()

@@ -6,11 +6,14 @@
 ``ledger_checkpoints``  signed tree heads, exactly as signed
 ``ledger_meta``         facts about the ledger written once (origin, verifier key)
 ``ledger_head``         one row: the tree size and the last recorded_at. It is the
-                        lock that serialises appends, and the only row that is
-                        ever updated; verification never trusts it.
+                        lock that serialises appends; verification never trusts it.
+``ledger_subject_keys`` one AES-256 key per data subject (see ledger.sealing),
+                        outside the hashed record. A row is never deleted; its
+                        one permitted change is erasure: the key becomes NULL,
+                        with when and at which position the erasure was recorded.
 
 The first four refuse UPDATE and DELETE (and, on PostgreSQL, TRUNCATE) by
-trigger, on both engines.
+trigger, on both engines; the subject keys refuse every change but erasure.
 """
 
 from __future__ import annotations
@@ -80,6 +83,16 @@ head = Table(
     Column("last_recorded_at", Text, nullable=False),
 )
 
+subject_keys = Table(
+    "ledger_subject_keys",
+    metadata,
+    Column("subject_id", Text, primary_key=True),
+    Column("key", LargeBinary),
+    Column("created_at", Text, nullable=False),
+    Column("erased_at", Text),
+    Column("erased_position", BigInteger),
+)
+
 APPEND_ONLY_TABLES = ("ledger_events", "ledger_tree", "ledger_checkpoints", "ledger_meta")
 
 APPEND_ONLY_MESSAGE = "scrutiny ledger: recorded history is append-only"
@@ -95,8 +108,28 @@ APPEND_ONLY_KEYS = {
 }
 
 
+SUBJECT_KEYS_MESSAGE = "scrutiny ledger: a subject key can only be erased"
+
+# The one change a subject key row may undergo: a live key becomes NULL.
+_ERASURE_ONLY = (
+    "OLD.key IS NOT NULL AND NEW.key IS NULL AND NEW.subject_id = OLD.subject_id "
+    "AND NEW.created_at = OLD.created_at AND NEW.erased_at IS NOT NULL"
+)
+
+
 def sqlite_trigger_ddl() -> list[str]:
-    statements = []
+    statements = [
+        "CREATE TRIGGER IF NOT EXISTS ledger_subject_keys_erase_only "
+        f"BEFORE UPDATE ON ledger_subject_keys WHEN NOT ({_ERASURE_ONLY}) "
+        f"BEGIN SELECT RAISE(ABORT, '{SUBJECT_KEYS_MESSAGE}'); END",
+        "CREATE TRIGGER IF NOT EXISTS ledger_subject_keys_refuse_delete "
+        "BEFORE DELETE ON ledger_subject_keys "
+        f"BEGIN SELECT RAISE(ABORT, '{SUBJECT_KEYS_MESSAGE}'); END",
+        "CREATE TRIGGER IF NOT EXISTS ledger_subject_keys_refuse_replace "
+        "BEFORE INSERT ON ledger_subject_keys WHEN EXISTS "
+        "(SELECT 1 FROM ledger_subject_keys WHERE subject_id = NEW.subject_id) "
+        f"BEGIN SELECT RAISE(ABORT, '{SUBJECT_KEYS_MESSAGE}'); END",
+    ]
     for table in APPEND_ONLY_TABLES:
         for action in ("UPDATE", "DELETE"):
             statements.append(
@@ -131,4 +164,18 @@ def postgresql_trigger_ddl() -> list[str]:
             f"CREATE TRIGGER {table}_refuse_truncate BEFORE TRUNCATE ON {table} "
             "FOR EACH STATEMENT EXECUTE FUNCTION scrutiny_refuse_change()"
         )
+    statements += [
+        "CREATE OR REPLACE FUNCTION scrutiny_erase_only() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        "IF TG_OP = 'UPDATE' THEN "
+        f"IF {_ERASURE_ONLY} THEN RETURN NEW; END IF; END IF; "
+        f"RAISE EXCEPTION USING MESSAGE = '{SUBJECT_KEYS_MESSAGE}', ERRCODE = 'SL001'; "
+        "END $$",
+        "DROP TRIGGER IF EXISTS ledger_subject_keys_erase_only ON ledger_subject_keys",
+        "CREATE TRIGGER ledger_subject_keys_erase_only BEFORE UPDATE OR DELETE "
+        "ON ledger_subject_keys FOR EACH ROW EXECUTE FUNCTION scrutiny_erase_only()",
+        "DROP TRIGGER IF EXISTS ledger_subject_keys_refuse_truncate ON ledger_subject_keys",
+        "CREATE TRIGGER ledger_subject_keys_refuse_truncate BEFORE TRUNCATE "
+        "ON ledger_subject_keys FOR EACH STATEMENT EXECUTE FUNCTION scrutiny_erase_only()",
+    ]
     return statements

@@ -564,9 +564,9 @@ def test_the_demo_builds_a_ledger_and_reports_it_intact(db_url: str, key_path: P
     acts = len(demo_script())
     assert f"Demo ledger recorded: {acts} acts" in out
     assert "organisations   32" in out
-    assert "6: 2 open, 1 responded, 1 escalated, 1 resolved, 1 withdrawn" in out
+    assert "7: 2 open, 1 responded, 1 escalated, 1 resolved, 2 withdrawn" in out
     assert "cases           2: 1 decided_national_referral, 1 published" in out
-    assert "(1 regional); 1 moderation(s); 1 correction(s)" in out
+    assert "(1 regional); 1 moderation(s); 1 correction(s); 1 erasure(s)" in out
     assert "deadlines       12: 11 met, 1 met_late" in out
     assert "Open challenges (4, 3 overdue)" in out
     assert "CH-2020-9c1d06" in out and "OVERDUE" in out

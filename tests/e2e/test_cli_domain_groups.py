@@ -334,8 +334,9 @@ def test_import_refuses_a_malformed_file_naming_the_line_and_skips_what_is_prese
     assert again.stderr == ""  # no progress bar when stderr is not a terminal
 
 
-# Read-side commands attached to act groups (``commands.cli.reads``): no --on.
-READ_COMMANDS = ("list", "show")
+# Commands of act groups that record no act: the read side's listings
+# (``commands.cli.reads``) and ``subject status`` / ``subject scrub``: no --on.
+READ_COMMANDS = ("list", "show", "status", "scrub")
 
 
 def every_command() -> list[list[str]]:
@@ -352,3 +353,5 @@ def test_every_domain_command_has_help(path: list[str]) -> None:
     assert summary, result.stdout
     if path[0] not in ("import", "demo") and path[1] not in READ_COMMANDS:
         assert "--on DATE" in result.stdout and "--json" in result.stdout
+    elif path[0] not in ("import", "demo"):
+        assert "--on DATE" not in result.stdout and "--json" in result.stdout

@@ -33,6 +33,7 @@ from ledger.domain.cases import Case
 from ledger.domain.organisations import NationalRole, Organisation
 from ledger.domain.recipients import Recipient
 from ledger.errors import InvalidInputError, RefusedError
+from tests.memory_keys import MemoryKeys
 from tests.conftest import ENGINES, drop_pg_schema, make_db_url
 
 BY: dict[str, Any] = {"actor_id": "jane-porter", "actor_role": "business_unit"}
@@ -167,7 +168,7 @@ def state(case: Case) -> dict[str, Any]:
     return {k: v for k, v in vars(case).items() if k != "_pending"}
 
 
-MAPPER: CanonicalJSONMapper[Any] = CanonicalJSONMapper(transcoder=JSONTranscoder())
+MAPPER: CanonicalJSONMapper[Any] = CanonicalJSONMapper(MemoryKeys(), transcoder=JSONTranscoder())
 
 
 @settings(max_examples=150, deadline=None)

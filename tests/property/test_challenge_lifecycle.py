@@ -30,6 +30,7 @@ from ledger.domain.base import CanonicalJSONMapper, DomainEvent, Tier
 from ledger.domain.challenges import Challenge, ChallengeStatus
 from ledger.domain.organisations import Organisation
 from ledger.errors import InvalidInputError, RefusedError
+from tests.memory_keys import MemoryKeys
 from tests.conftest import ENGINES, drop_pg_schema, make_db_url
 
 RAISED_ON = date(2019, 10, 14)
@@ -129,7 +130,7 @@ def state(challenge: Challenge) -> dict[str, Any]:
     return {k: v for k, v in vars(challenge).items() if k != "_pending"}
 
 
-MAPPER: CanonicalJSONMapper[Any] = CanonicalJSONMapper(transcoder=JSONTranscoder())
+MAPPER: CanonicalJSONMapper[Any] = CanonicalJSONMapper(MemoryKeys(), transcoder=JSONTranscoder())
 
 
 @settings(max_examples=200, deadline=None)

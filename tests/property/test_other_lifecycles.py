@@ -29,6 +29,7 @@ from ledger.domain.people import Person
 from ledger.domain.recipients import Recipient
 from ledger.domain.reports import YearlyReport
 from ledger.errors import InvalidInputError, RefusedError
+from tests.memory_keys import MemoryKeys
 
 BY: dict[str, Any] = {"actor_id": "jane-porter", "actor_role": "business_unit"}
 START = date(2019, 10, 1)
@@ -126,7 +127,7 @@ def new_inspection() -> Inspection:
     return inspection
 
 
-MAPPER: CanonicalJSONMapper[Any] = CanonicalJSONMapper(transcoder=JSONTranscoder())
+MAPPER: CanonicalJSONMapper[Any] = CanonicalJSONMapper(MemoryKeys(), transcoder=JSONTranscoder())
 Acts = Callable[[Any, Step, Stamp], Callable[[], object]]
 
 

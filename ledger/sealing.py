@@ -1,0 +1,164 @@
+"""Personal data sealed per subject: AES-256-GCM inside the canonical state.
+
+Free text that may identify a person is never stored in clear. Before an
+event's state is encoded, each personal value is replaced by an envelope::
+
+    {"aes256gcm": "<base64 of nonce (12 bytes) || ciphertext || tag>",
+     "subject": "case:CSPR-2020-03"}
+
+The plaintext is the RFC 8785 JSON of the value; a list is sealed element by
+element, so its length stays visible and each element opens on its own. The
+associated data binds the envelope to its place: the stream id, the stream
+version, the path of the field and the element index, so an envelope copied
+to another event or field does not open.
+
+Each subject (the case a text concerns, or the stream it belongs to) has its
+own 256-bit key, kept in ``subject_keys`` outside the hashed record. The
+envelope is part of the hashed state, so every leaf hash, proof and
+checkpoint stays valid when the key is destroyed; what the envelope held is
+then gone for good and reads as :data:`ERASED`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from typing import Any, Protocol
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from ledger.errors import IntegrityFailure, InvalidInputError
+from ledger.records import canonical_json
+
+ERASED = "[erased]"
+ALGORITHM = "aes256gcm"
+KEY_BYTES = 32
+NONCE_BYTES = 12
+
+FieldPath = tuple[str, ...]
+
+
+class KeyRing(Protocol):
+    """Where subject keys come from."""
+
+    def sealing_key(self, subject_id: str) -> bytes:
+        """The subject's key, created on first use; refuses an erased subject."""
+        ...
+
+    def opening_key(self, subject_id: str) -> bytes | None:
+        """The subject's key, or None once the subject has been erased."""
+        ...
+
+
+def new_subject_key() -> bytes:
+    return AESGCM.generate_key(bit_length=KEY_BYTES * 8)
+
+
+def is_envelope(value: object) -> bool:
+    return isinstance(value, Mapping) and set(value) == {ALGORITHM, "subject"}
+
+
+def seal_state(
+    state: MutableMapping[str, Any],
+    paths: Iterable[FieldPath],
+    *,
+    subject_id: str,
+    stream_id: str,
+    version: int,
+    keys: KeyRing,
+) -> set[str]:
+    """Seal the values at ``paths`` in place; the subjects whose keys were used."""
+    used: set[str] = set()
+    for path in paths:
+        parent, name = _parent(state, path)
+        if parent is None or parent.get(name) is None:
+            continue
+        value = parent[name]
+        key = keys.sealing_key(subject_id)
+        used.add(subject_id)
+        if isinstance(value, list):
+            parent[name] = [
+                _seal_one(item, key, subject_id, _aad(stream_id, version, path, index))
+                for index, item in enumerate(value)
+            ]
+        else:
+            parent[name] = _seal_one(value, key, subject_id, _aad(stream_id, version, path, None))
+    return used
+
+
+def open_state(
+    state: MutableMapping[str, Any],
+    paths: Iterable[FieldPath],
+    *,
+    stream_id: str,
+    version: int,
+    keys: KeyRing,
+) -> None:
+    """Open the envelopes at ``paths`` in place; an erased subject's read :data:`ERASED`."""
+    for path in paths:
+        parent, name = _parent(state, path)
+        if parent is None or parent.get(name) is None:
+            continue
+        value = parent[name]
+        if isinstance(value, list):
+            parent[name] = [
+                _open_one(item, keys, _aad(stream_id, version, path, index))
+                for index, item in enumerate(value)
+            ]
+        else:
+            parent[name] = _open_one(value, keys, _aad(stream_id, version, path, None))
+
+
+def sealed_subjects(state: Mapping[str, Any], paths: Iterable[FieldPath]) -> set[str]:
+    """The subjects named by the envelopes at ``paths``."""
+    found: set[str] = set()
+    for path in paths:
+        parent, name = _parent(state, path)
+        if parent is None:
+            continue
+        value = parent.get(name)
+        for item in value if isinstance(value, list) else [value]:
+            if is_envelope(item):
+                found.add(str(item["subject"]))
+    return found
+
+
+def _parent(state: Mapping[str, Any], path: FieldPath) -> tuple[Any, str]:
+    node: Any = state
+    for step in path[:-1]:
+        node = node.get(step) if isinstance(node, Mapping) else None
+        if node is None:
+            return None, path[-1]
+    return (node if isinstance(node, MutableMapping) else None), path[-1]
+
+
+def _aad(stream_id: str, version: int, path: Sequence[str], index: int | None) -> bytes:
+    return canonical_json([stream_id, version, list(path), index])
+
+
+def _seal_one(value: Any, key: bytes, subject_id: str, aad: bytes) -> dict[str, str]:
+    if value == ERASED:
+        raise InvalidInputError(f"{ERASED!r} is reserved for erased personal data")
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = AESGCM(key).encrypt(nonce, canonical_json(value), aad)
+    return {ALGORITHM: base64.b64encode(nonce + sealed).decode("ascii"), "subject": subject_id}
+
+
+def _open_one(envelope: Any, keys: KeyRing, aad: bytes) -> Any:
+    if not is_envelope(envelope):
+        raise IntegrityFailure("a personal field is stored in clear, not sealed")
+    subject_id = str(envelope["subject"])
+    key = keys.opening_key(subject_id)
+    if key is None:
+        return ERASED
+    try:
+        blob = base64.b64decode(envelope[ALGORITHM], validate=True)
+        plaintext = AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], aad)
+    except (ValueError, InvalidTag) as exc:
+        raise IntegrityFailure(
+            f"a sealed field of {subject_id} does not open: it was altered or moved"
+        ) from exc
+    return json.loads(plaintext)

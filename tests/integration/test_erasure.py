@@ -1,0 +1,223 @@
+"""Erasing a data subject, on SQLite and PostgreSQL.
+
+A case's personal text is recorded, shown by the views, then the case is
+erased: afterwards the text cannot be found anywhere in the database (on
+SQLite: not in any byte of the database's files; on PostgreSQL: not in any
+row, nor in the tables' files on disk), every checkpoint still verifies, the
+views and history say ``[erased]``, and nothing more can be recorded about
+the subject. Text of other subjects stays readable throughout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
+
+from commands.acts import EraseSubject, command_for, handle
+from commands.acts.base import record_in_batches
+from commands.admin import make_checkpoint, verify
+from commands.demo import command_of
+from commands.demo_script import set_up
+from commands.erasure import erase_subject, subject_status
+from commands.reads import Scope, views
+from ledger.application import ScrutinyLedger, open_ledger
+from ledger.errors import AppendOnlyViolation, NotFoundError, RefusedError, StorageError
+from ledger.sealing import ERASED
+from ledger.storage.schema import subject_keys
+from projections.history import HistoryQuery, history_rows
+from projections.reports import case_view
+
+BU, SCRUTINEER, CASE = "jane-porter", "helen-morgan", "SSCP-2019-01"
+SCC = "somerset-county-council"
+CHILD_TEXT = "Quillon Marchbanks-Ferreira, aged 7"
+FINDING_TEXT = "Spoke with Mrs Ottoline Varga-Pennycook at the school gate"
+OTHER_TEXT = "Threshold document Zanzibar-4471 was never circulated"
+
+
+def act(ledger: ScrutinyLedger, name: str, actor: str, on: str, **fields: Any) -> dict[str, Any]:
+    return handle(command_for(name).build(actor=actor, occurred_on=on, **fields), ledger)
+
+
+def erase(db_url: str, subject: str, actor: str = BU, on: str = "2020-06-01") -> dict[str, Any]:
+    command = EraseSubject.build(actor=actor, occurred_on=on, subject_id=subject,
+                                 reason="Erasure request upheld by the data protection officer.")
+    recorded, _ = erase_subject(db_url, command)
+    return recorded
+
+
+@pytest.fixture
+def ledger(initialised: tuple[str, Path]) -> Iterator[ScrutinyLedger]:
+    """The demo's partnership, a case with personal text, and another subject's text."""
+    app = open_ledger(initialised[0])
+    record_in_batches(app, [command_of(row) for row in set_up()], 500)
+    act(app, "case.notify", "sam-hughes", "2019-09-09", case_id=CASE, local_authority_id=SCC,
+        children=["Child A"], became_aware_on="2019-09-04",
+        summary=f"Serious injury to {CHILD_TEXT}.")
+    act(app, "activity.record", SCRUTINEER, "2019-09-20", activity_id="ACT-2019-09",
+        kind="practitioner_contact", tier=3, title="Visit about the case",
+        organisations=[SCC], findings=[FINDING_TEXT, "Records were complete."], case_id=CASE)
+    act(app, "challenge.raise", SCRUTINEER, "2019-10-14", challenge_id="CH-2019-0d0d01",
+        to_partners=[SCC], tier=1, respond_within_working_days=10, subject=OTHER_TEXT)
+    yield app
+    app.close()
+
+
+def history_of(db_url: str, stream: str) -> list[dict[str, Any]]:
+    with views(db_url, Scope()) as store:
+        return history_rows(store, HistoryQuery(stream=stream))
+
+
+def database_bytes(db_url: str) -> bytes:
+    """Every byte of a SQLite ledger's files: the database, its WAL and shared memory."""
+    path = Path(db_url.removeprefix("sqlite:///"))
+    return b"".join(p.read_bytes() for p in sorted(path.parent.glob(path.name + "*")))
+
+
+def postgres_table_files(ledger: ScrutinyLedger, tables: list[str]) -> bytes:
+    """The on-disk files of the named tables (and their TOAST), after a CHECKPOINT."""
+    with ledger.database.engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("CHECKPOINT")
+        data_dir = Path(conn.exec_driver_sql("SHOW data_directory").scalar_one())
+        found = b""
+        for table in tables:
+            paths = conn.execute(text(
+                "SELECT pg_relation_filepath(c.oid), pg_relation_filepath(c.reltoastrelid) "
+                "FROM pg_class c WHERE c.oid = to_regclass(:t)"), {"t": table}).one()
+            for relative in paths:
+                if relative is not None:
+                    found += b"".join(p.read_bytes() for p in data_dir.glob(relative + "*"))
+        return found
+
+
+def test_erasure_removes_the_plaintext_everywhere_and_history_still_verifies(
+    ledger: ScrutinyLedger, initialised: tuple[str, Path], engine_name: str
+) -> None:
+    db_url, key_path = initialised
+    before = history_of(db_url, f"case:{CASE}")  # the views now hold the text in clear
+    assert CHILD_TEXT in before[0]["fields"]["summary"]
+    make_checkpoint(db_url, key_path)
+    with ledger.database.read() as conn:
+        [old_key] = conn.execute(select(subject_keys.c.key).where(
+            subject_keys.c.subject_id == f"case:{CASE}")).one()
+    view_tables = ["view_history", "view_streams", "ledger_subject_keys"]
+    if engine_name == "sqlite":
+        assert CHILD_TEXT.encode() in database_bytes(db_url)  # the scan can see it
+    else:
+        assert CHILD_TEXT.encode() in postgres_table_files(ledger, view_tables)
+
+    recorded, scrubbed = erase_subject(db_url, EraseSubject.build(
+        actor=BU, occurred_on="2020-06-01", subject_id=f"case:{CASE}",
+        reason="Erasure request upheld by the data protection officer."))
+
+    assert recorded["event_type"] == "SubjectErased"
+    # (On PostgreSQL, another session's open snapshot would keep old row versions.)
+    assert "held older snapshots" not in scrubbed.files, scrubbed.files
+    status = subject_status(db_url, f"case:{CASE}")
+    assert status.erased and status.erased_position == recorded["position"]
+    report, _ = verify(db_url, key_path)
+    assert report.ok and report.checkpoints_checked == 1, report.problem
+    [notified] = history_of(db_url, f"case:{CASE}")
+    assert notified["fields"]["summary"] == ERASED
+    [activity] = history_of(db_url, "activity:ACT-2019-09")
+    assert activity["fields"]["findings"] == [ERASED, ERASED]
+    [challenge] = history_of(db_url, "challenge:CH-2019-0d0d01")
+    assert challenge["fields"]["subject"] == OTHER_TEXT  # another subject's text is untouched
+    with views(db_url, Scope()) as store:
+        shown = case_view(store, CASE, date(2020, 6, 1))
+    assert CHILD_TEXT not in repr(shown) and ERASED in repr(shown)
+    with views(db_url, Scope(known_at=str(recorded["position"]))) as store:  # time travel too
+        then = history_rows(store, HistoryQuery(stream=f"case:{CASE}"))
+    assert then[0]["fields"]["summary"] == ERASED
+
+    for secret in (CHILD_TEXT.encode(), FINDING_TEXT.encode(), bytes(old_key)):
+        if engine_name == "sqlite":
+            assert secret not in database_bytes(db_url)
+        else:
+            assert secret not in postgres_table_files(ledger, view_tables)
+    if engine_name == "sqlite":
+        assert OTHER_TEXT.encode() in database_bytes(db_url)
+    with ledger.database.read() as conn:
+        for table in ("view_history", "view_streams", "ledger_events"):
+            rows = conn.exec_driver_sql(f"SELECT * FROM {table}").all()
+            assert not any(CHILD_TEXT in str(row) for row in rows), table
+
+
+def test_after_erasure_no_personal_data_about_the_subject_can_be_recorded(
+    ledger: ScrutinyLedger, initialised: tuple[str, Path]
+) -> None:
+    db_url = initialised[0]
+    erase(db_url, f"case:{CASE}")
+    app = open_ledger(db_url)
+    try:
+        size = app.ledger_recorder.size()
+        with pytest.raises(RefusedError, match=f"case:{CASE} has been erased"):
+            act(app, "case.inform-partners", "sam-hughes", "2019-09-10", case_id=CASE,
+                partners=["avon-and-somerset-constabulary", "somerset-ccg"])
+            act(app, "activity.record", SCRUTINEER, "2019-09-21", activity_id="ACT-2019-10",
+                kind="practitioner_contact", tier=3, title="Second visit",
+                organisations=[SCC], findings=["More about the child."], case_id=CASE)
+        # The act without personal text was recorded; the one with text was refused.
+        assert app.ledger_recorder.size() == size + 1
+        with pytest.raises(RefusedError, match="already erased"):
+            erase(db_url, f"case:{CASE}", on="2020-06-02")
+        assert app.ledger_recorder.size() == size + 1
+    finally:
+        app.close()
+
+
+def test_erasure_is_for_the_business_unit_and_for_a_stream_of_the_ledger(
+    ledger: ScrutinyLedger, initialised: tuple[str, Path]
+) -> None:
+    db_url = initialised[0]
+    size = ledger.ledger_recorder.size()
+    with pytest.raises(RefusedError, match="business_unit"):
+        erase(db_url, f"case:{CASE}", actor=SCRUTINEER)
+    with pytest.raises(NotFoundError, match="no stream 'case:SSCP-2099-99'"):
+        erase(db_url, "case:SSCP-2099-99")
+    with pytest.raises(RefusedError, match="no personal data of its own"):
+        erase(db_url, "correction:case:SSCP-2019-01@1")
+    assert ledger.ledger_recorder.size() == size
+    assert not subject_status(db_url, f"case:{CASE}").erased
+
+
+def test_an_act_sealed_with_a_key_erased_meanwhile_is_refused_whole(
+    ledger: ScrutinyLedger, initialised: tuple[str, Path]
+) -> None:
+    db_url = initialised[0]
+    ledger.subject_keys.sealing_key(f"case:{CASE}")  # this writer holds the live key
+    erase(db_url, f"case:{CASE}")  # another process erases the case
+    size = ledger.ledger_recorder.size()
+    with pytest.raises(RefusedError, match="erased while this act was being recorded"):
+        act(ledger, "activity.record", SCRUTINEER, "2019-09-21", activity_id="ACT-2019-10",
+            kind="practitioner_contact", tier=3, title="Second visit",
+            organisations=[SCC], findings=["More about the child."], case_id=CASE)
+    assert ledger.ledger_recorder.size() == size
+
+
+def test_a_subject_key_can_only_be_erased_never_changed_restored_or_deleted(
+    ledger: ScrutinyLedger, initialised: tuple[str, Path]
+) -> None:
+    db_url = initialised[0]
+    live, gone = f"case:{CASE}", "challenge:CH-2019-0d0d01"
+    erase(db_url, gone)
+    table = subject_keys
+    refused = [
+        table.update().where(table.c.subject_id == live).values(key=b"k" * 32),
+        table.update().where(table.c.subject_id == gone).values(key=b"k" * 32),
+        table.update().where(table.c.subject_id == gone).values(erased_at=None),
+        table.delete().where(table.c.subject_id == gone),
+    ]
+    for statement in refused:
+        with pytest.raises(AppendOnlyViolation):
+            with ledger.database.write() as conn:
+                conn.execute(statement)
+    with pytest.raises(StorageError):  # a second key for a subject: trigger or primary key
+        with ledger.database.write() as conn:
+            conn.execute(table.insert().values(subject_id=live, key=b"k" * 32, created_at="x"))
+    assert not subject_status(db_url, live).erased
+    assert subject_status(db_url, gone).erased
