@@ -37,7 +37,7 @@ def append(recorder: LedgerRecorder, count: int, stream: str = "test:s", start_v
 
 
 def drop_append_only_triggers(database: Database) -> None:
-    """What an insider with database rights could do first."""
+    """What an insider with database rights could do first (the subject keys' too)."""
     with database.write() as conn:
         for table in APPEND_ONLY_TABLES:
             if database.is_sqlite:
@@ -46,6 +46,10 @@ def drop_append_only_triggers(database: Database) -> None:
             else:
                 conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_refuse_change ON {table}")
                 conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_refuse_truncate ON {table}")
+        keys = "ledger_subject_keys"
+        for trigger in ("erase_only", "refuse_delete", "refuse_replace", "refuse_truncate"):
+            on = "" if database.is_sqlite else f" ON {keys}"
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {keys}_{trigger}{on}")
 
 
 def execute(database: Database, sql: str, **params: object) -> None:

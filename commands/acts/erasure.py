@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+import re
+
+from pydantic import Field, field_validator
 
 from commands.acts.base import Command, UnitOfWork, authorise_command, handler
 from ledger.domain.authorisation import Act
@@ -16,8 +18,18 @@ class EraseSubject(Command):
 
     act = Act.ERASE_SUBJECT
 
-    subject_id: str = Field(pattern=SUBJECT_ID, max_length=200)
+    subject_id: str = Field(max_length=200)
     reason: str = Field(min_length=1, max_length=2000)
+
+    @field_validator("subject_id")
+    @classmethod
+    def _kind_and_id(cls, value: str) -> str:
+        if not re.fullmatch(SUBJECT_ID, value):
+            raise ValueError(
+                f"{value!r} is not a subject: give KIND:ID, e.g. case:SSCP-2019-01, "
+                "person:jane-porter or challenge:CH-2019-0c5a01"
+            )
+        return value
 
 
 @handler(EraseSubject)
