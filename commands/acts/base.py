@@ -113,6 +113,7 @@ class UnitOfWork:
         self._saved: dict[str, int] = {}
         self._setup_open: bool | None = None
         self._events: dict[tuple[str, int], DomainEvent] = {}
+        self._absent: set[str] = set()
 
     # -- loading ------------------------------------------------------------------
 
@@ -121,9 +122,14 @@ class UnitOfWork:
         stream_id = cls.stream_id_for(key)
         aggregate = self._aggregates.get(stream_id)
         if aggregate is None:
+            if stream_id in self._absent:
+                return None
             try:
                 aggregate = self.ledger.load(cls, key)
             except NotFoundError:
+                # Known absent for this unit: a writer creating it meanwhile
+                # makes this unit's commit conflict, never overwrite it.
+                self._absent.add(stream_id)
                 return None
             self._aggregates[stream_id] = aggregate
             self._saved[stream_id] = aggregate.version
