@@ -101,12 +101,14 @@ def verify_ledger(
     against: str | None = None,
     progress: Callable[[int], None] | None = None,
     key_history: KeyHistory | None = None,
+    page_size: int = PAGE_SIZE,
 ) -> VerificationReport:
     """Verify every event, tree node and checkpoint; see the module docstring.
 
     Without ``key_history`` every checkpoint may be signed by any of
     ``verifiers``; with it, ``verifiers`` is ignored and the dated rules of
-    ``ledger.key_history`` apply.
+    ``ledger.key_history`` apply. The log is read ``page_size`` positions at
+    a time (``progress`` is called after each page).
     """
     report = VerificationReport()
     if key_history is None:
@@ -116,9 +118,10 @@ def verify_ledger(
     if not report.ok:
         return report
     pending = sorted(targets, key=lambda target: target[0])
-    # The tree is rebuilt leaf by leaf with a stack of complete subtrees
-    # (levels strictly decreasing), which is all RFC 9162 needs for any root.
-    levels: list[int] = []
+    # The tree is rebuilt leaf by leaf with a stack of complete subtrees, which
+    # is all RFC 9162 needs for any root. Positions are dense (checked first),
+    # so the leaf at ``position`` completes one subtree per trailing 1 bit of
+    # ``position``: the stack's shape never needs storing.
     hashes: list[bytes] = []
     size = 0
     last_good_size = 0
@@ -144,11 +147,15 @@ def verify_ledger(
     # Events appended while this runs are not part of this verification: the
     # checkpoints were read first, so every one of them lies within the bound.
     bound = recorder.size()
-    for page in recorder.iter_leaf_pages(PAGE_SIZE, stop=bound):
-        inner = recorder.inner_nodes_completing(page[0][0], page[-1][0] + 1)
-        for position, stream_id, version, topic, recorded_at, state, stored_leaf in page:
+    for rows, leaf_hashes, inner in recorder.iter_leaf_pages(page_size, stop=bound):
+        for position, stream_id, version, topic, recorded_at, state in rows:
             if position != size:
                 report.fail(f"event at position {size} is missing (next stored is {position})", size)
+                return report
+            try:
+                leaf = leaf_input(position, stream_id, version, topic, recorded_at, state)
+            except (TypeError, ValueError) as exc:  # TypeError: a column of the wrong type
+                report.fail(f"event at position {position} cannot be encoded: {exc}", position)
                 return report
             if recorded_at < last_recorded_at:
                 report.fail(
@@ -158,32 +165,28 @@ def verify_ledger(
                 )
                 return report
             last_recorded_at = recorded_at
-            try:
-                leaf = leaf_input(position, stream_id, version, topic, recorded_at, bytes(state))
-            except ValueError as exc:
-                report.fail(f"event at position {position} cannot be encoded: {exc}", position)
-                return report
             digest = sha256(b"\x00" + leaf).digest()
-            if stored_leaf is None or bytes(stored_leaf) != digest:
-                detail = "is missing" if stored_leaf is None else "does not match the stored columns"
+            stored = leaf_hashes.get(position)
+            if stored != digest:
+                detail = "is missing" if stored is None else "does not match the stored columns"
                 report.fail(f"event at position {position}: stored leaf hash {detail}", position)
                 return report
             level = 0
-            while levels and levels[-1] == level:
-                levels.pop()
-                digest = sha256(b"\x01" + hashes.pop() + digest).digest()
+            idx = position
+            while idx & 1:
+                idx >>= 1
                 level += 1
-                idx = position >> level
-                if inner.get((level, idx)) != digest:
+                digest = sha256(b"\x01" + hashes.pop() + digest).digest()
+                stored = inner.get((level, idx))
+                if stored != digest:
                     first = idx << level
-                    detail = "is missing" if (level, idx) not in inner else "does not match"
+                    detail = "is missing" if stored is None else "does not match"
                     report.fail(
                         f"tree node ({level}, {idx}) covering positions {first}.."
                         f"{((idx + 1) << level) - 1} {detail} the recomputed hash",
                         first,
                     )
                     return report
-            levels.append(level)
             hashes.append(digest)
             size += 1
             if pending and pending[0][0] == size and not check_targets():

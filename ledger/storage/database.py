@@ -94,6 +94,30 @@ class Database:
             yield conn
 
     @contextlib.contextmanager
+    def read_cursor(self) -> Iterator[Any]:
+        """One read transaction on a pooled driver connection, for whole-log reads.
+
+        Like :meth:`read` (one transaction; driver errors are translated) but
+        rows come back as the driver's own tuples, without SQLAlchemy's result
+        wrapping. On PostgreSQL results travel in binary format (``bytea`` is
+        not hex-decoded; the Python types are the same). Nothing is written:
+        the transaction is rolled back when the block ends.
+        """
+        with translate_errors(self.driver_error):
+            connection = self.engine.raw_connection()
+            try:
+                cursor = connection.cursor() if self.is_sqlite else connection.cursor(binary=True)
+                try:
+                    if self.is_sqlite:
+                        cursor.execute("BEGIN")
+                    yield cursor
+                finally:
+                    cursor.close()
+                    connection.rollback()
+            finally:
+                connection.close()
+
+    @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
         """One write transaction: committed on success, rolled back on any error."""
         with translate_errors(self.driver_error), self.engine.connect() as conn:
@@ -168,7 +192,8 @@ class Database:
                 if not holding:
                     break
                 time.sleep(0.1)
-            vacuumed, skipped = [], []
+            vacuumed: list[str] = []
+            skipped: list[str] = []
             for table in tables:
                 if conn.execute(_MAY_VACUUM, {"table": table}).scalar_one():
                     conn.exec_driver_sql(f'VACUUM FULL "{table}"')

@@ -233,8 +233,9 @@ class LedgerRecorder(ApplicationRecorder):
         upper = stop if stop is not None else 2**62
         after = start - 1
         while True:
-            with self.database.read() as conn:
-                rows = conn.exec_driver_sql(sql, (after, upper, page_size)).fetchall()
+            with self.database.read_cursor() as cursor:
+                cursor.execute(sql, (after, upper, page_size))
+                rows = cursor.fetchall()
             for row in rows:
                 yield StoredRecord(int(row[0]), row[1], int(row[2]), row[3], row[4], bytes(row[5]))
             if len(rows) < page_size:
@@ -242,31 +243,56 @@ class LedgerRecorder(ApplicationRecorder):
             after = int(rows[-1][0])
 
     def iter_leaf_pages(
-        self, page_size: int = 5000, stop: int | None = None
-    ) -> Iterator[list[tuple[Any, ...]]]:
-        """Pages of (position, stream_id, stream_version, topic, recorded_at, state,
-        stored leaf hash or None), in position order, for verification.
+        self, page_size: int = 5000, *, stop: int
+    ) -> Iterator[tuple[list[tuple[Any, ...]], dict[int, bytes], dict[tuple[int, int], bytes]]]:
+        """Positions 0 .. ``stop - 1`` in pages of ``page_size`` positions, in
+        order, for verification. Each page is
 
-        Read with plain driver statements and keyset pagination: the log is
-        streamed, never loaded.
+        * the stored rows in its range, as the driver returns them: (position,
+          stream_id, stream_version, topic, recorded_at, state);
+        * the stored leaf hashes (tree level 0) of its range, by position;
+        * the stored inner nodes completed by a leaf of its range, by (level, idx).
+
+        Nothing is checked here: a missing row, leaf hash or node is simply
+        absent (a page may be short, or empty). Each page is three bounded
+        primary-key range reads on the driver's cursor, in one transaction: no
+        plan can read beyond the page, with or without table statistics, and
+        the log is streamed, never loaded.
         """
         p = "?" if self.database.is_sqlite else "%s"
-        sql = (
-            "SELECT e.position, e.stream_id, e.stream_version, e.topic, e.recorded_at, e.state, t.hash "
-            "FROM ledger_events e LEFT JOIN ledger_tree t ON t.level = 0 AND t.idx = e.position "
-            f"WHERE e.position > {p} AND e.position < {p} ORDER BY e.position LIMIT {p}"
+        rows_sql = (
+            "SELECT position, stream_id, stream_version, topic, recorded_at, state "
+            f"FROM ledger_events WHERE position >= {p} AND position < {p} ORDER BY position"
         )
-        upper = stop if stop is not None else 2**62
-        after = -1
-        while True:
-            with self.database.read() as conn:
-                rows = conn.exec_driver_sql(sql, (after, upper, page_size)).fetchall()
-            if not rows:
-                return
-            yield [tuple(row) for row in rows]
-            if len(rows) < page_size:
-                return
-            after = int(rows[-1][0])
+        leaves_sql = f"SELECT idx, hash FROM ledger_tree WHERE level = 0 AND idx >= {p} AND idx < {p}"
+        for start in range(0, stop, page_size):
+            end = min(start + page_size, stop)
+            with self.database.read_cursor() as cursor:
+                cursor.execute(rows_sql, (start, end))
+                rows = cursor.fetchall()
+                cursor.execute(leaves_sql, (start, end))
+                leaf_hashes = dict(cursor.fetchall())
+                inner = self._inner_nodes_on(cursor, start, end)
+            yield rows, leaf_hashes, inner
+
+    def _inner_nodes_on(self, cursor: Any, start: int, stop: int) -> dict[tuple[int, int], bytes]:
+        """Stored nodes above the leaves completed by a leaf in [start, stop), read
+        on ``cursor``: one primary-key range per level, in one statement."""
+        p = "?" if self.database.is_sqlite else "%s"
+        terms: list[str] = []
+        params: list[int] = []
+        level = 1
+        while (1 << level) <= stop:
+            first = max((start + (1 << level)) // (1 << level) - 1, 0)
+            last = stop // (1 << level) - 1
+            if first <= last:
+                terms.append(f"(level = {p} AND idx BETWEEN {p} AND {p})")
+                params.extend((level, first, last))
+            level += 1
+        if not terms:
+            return {}
+        cursor.execute("SELECT level, idx, hash FROM ledger_tree WHERE " + " OR ".join(terms), params)
+        return {(level, idx): digest for level, idx, digest in cursor.fetchall()}
 
     def inner_nodes_completing(self, start: int, stop: int) -> dict[tuple[int, int], bytes]:
         """Stored nodes above the leaves completed by a leaf in [start, stop)."""
@@ -326,8 +352,9 @@ class LedgerRecorder(ApplicationRecorder):
             "(SELECT COUNT(*) FROM ledger_tree WHERE ((idx + 1) << level) > "
             "(SELECT size FROM ledger_head WHERE id = 1))"
         )
-        with self.database.read() as conn:
-            row = conn.exec_driver_sql(sql, (bound,)).one()
+        with self.database.read_cursor() as cursor:
+            cursor.execute(sql, (bound,))
+            row = cursor.fetchone()
         return int(row[0]), int(row[1]), int(row[2]), int(row[3])
 
     def count_tree_nodes(self) -> int:
