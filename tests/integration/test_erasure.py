@@ -10,6 +10,9 @@ the subject. Text of other subjects stays readable throughout.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -21,6 +24,7 @@ from sqlalchemy import select, text
 from commands.acts import EraseSubject, command_for, handle
 from commands.acts.base import record_in_batches
 from commands.admin import make_checkpoint, verify
+from commands.bundles import export
 from commands.demo import command_of
 from commands.demo_script import set_up
 from commands.erasure import erase_subject, subject_status
@@ -32,6 +36,7 @@ from ledger.storage.schema import subject_keys
 from projections.history import HistoryQuery, history_rows
 from projections.reports import case_view
 
+TOOL = Path(__file__).resolve().parents[2] / "tools" / "verify_bundle.py"
 BU, SCRUTINEER, CASE = "jane-porter", "helen-morgan", "SSCP-2019-01"
 SCC = "somerset-county-council"
 CHILD_TEXT = "Quillon Marchbanks-Ferreira, aged 7"
@@ -221,3 +226,19 @@ def test_a_subject_key_can_only_be_erased_never_changed_restored_or_deleted(
             conn.execute(table.insert().values(subject_id=live, key=b"k" * 32, created_at="x"))
     assert not subject_status(db_url, live).erased
     assert subject_status(db_url, gone).erased
+
+
+def test_a_bundle_exported_after_erasure_verifies_standalone_and_holds_no_plaintext(
+    ledger: ScrutinyLedger, initialised: tuple[str, Path], tmp_path: Path
+) -> None:
+    db_url, key_path = initialised
+    make_checkpoint(db_url, key_path)
+    erase(db_url, f"case:{CASE}")
+    export(db_url, key_path, tmp_path / "bundle", fresh_checkpoint=True)
+    bundle_bytes = b"".join(p.read_bytes() for p in (tmp_path / "bundle").rglob("*") if p.is_file())
+    assert CHILD_TEXT.encode() not in bundle_bytes and OTHER_TEXT.encode() not in bundle_bytes
+    done = subprocess.run(
+        [sys.executable, str(TOOL), str(tmp_path / "bundle"), "--key", f"{key_path}.pub",
+         "--json"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["ok"] is True
