@@ -403,3 +403,40 @@ def test_postgresql_roles_the_application_can_append_but_never_change_history(ro
     assert report.ok, report.problem
     assert (report.size, report.checkpoints_checked) == (12, 1)
     assert fetch_one(Database(owner_url), "SELECT count(*) FROM ledger_events") == (12,)
+
+
+def test_postgresql_roles_the_application_can_erase_a_subject_and_says_what_it_could_not_vacuum(
+    roles,
+) -> None:
+    from commands.acts import EraseSubject
+    from commands.acts.base import record_in_batches
+    from commands.demo import command_of
+    from commands.demo_script import set_up
+    from commands.erasure import erase_subject, subject_status
+    from ledger.application import open_ledger
+
+    app_url, key_path = roles["app_url"], Path(roles["key_path"])
+    ledger = open_ledger(app_url)
+    try:  # people's names are sealed: the application creates their keys
+        record_in_batches(ledger, [command_of(row) for row in set_up()], 500)
+    finally:
+        ledger.close()
+    _, scrubbed = erase_subject(app_url, EraseSubject.build(
+        actor="jane-porter", occurred_on="2020-01-06", subject_id="person:grace-patel",
+        reason="Erasure request upheld."))
+    assert subject_status(app_url, "person:grace-patel").erased
+    assert "VACUUM FULL of view_history" in scrubbed.files
+    assert "not vacuumed, being another role's" in scrubbed.files
+    assert scrubbed.files.endswith("ledger_subject_keys") or "ledger_subject_keys;" in scrubbed.files
+    database = Database(app_url)
+    try:  # the owner's trigger allows no update but erasure; no grant allows a delete
+        with pytest.raises(AppendOnlyViolation):
+            with database.write() as conn:
+                conn.exec_driver_sql("UPDATE ledger_subject_keys SET key = 'k'::bytea")
+        with pytest.raises(StorageError, match="permission denied"):
+            with database.write() as conn:
+                conn.exec_driver_sql("DELETE FROM ledger_subject_keys")
+    finally:
+        database.dispose()
+    report, _ = verify(app_url, key_path)
+    assert report.ok, report.problem
