@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ledger.application import ScrutinyLedger, open_ledger
 from ledger.checkpoints import Checkpoint, sign_checkpoint
-from ledger.errors import IntegrityFailure, InvalidInputError, RefusedError
+from ledger.errors import IntegrityFailure, InvalidInputError, NotFoundError, RefusedError
 from ledger.key_history import KeyHistory, pending_rotation, read_key_history
 from ledger.keys import create_key_file, load_signer, load_verifier
 from ledger.notes import NoteSigner, NoteVerifier, add_signature
@@ -72,6 +72,17 @@ def init_ledger(db_url: str, key_path: Path, origin: str | None) -> InitResult:
         recorder.put_meta("origin", signer.name)
         recorder.put_meta("vkey", signer.vkey)
         return InitResult(database.describe(), signer.name, key_path, signer.vkey, key_created)
+    finally:
+        database.dispose()
+
+
+def upgrade_ledger(db_url: str) -> list[str]:
+    """Add the tables and triggers an older ledger lacks; what was added."""
+    database = Database(db_url)
+    try:
+        if not database.has_schema():
+            raise NotFoundError(f"no ledger at {database.describe()}; run 'scrutiny init' first")
+        return database.upgrade_schema()
     finally:
         database.dispose()
 

@@ -84,6 +84,13 @@ def open_ledger(url: str) -> ScrutinyLedger:
         raise NotFoundError(
             f"no ledger at {database.describe()}; run 'scrutiny init' first"
         )
+    missing = database.missing_tables()
+    if missing:
+        database.dispose()
+        raise StorageError(
+            f"the ledger at {database.describe()} was created by an older version and lacks "
+            f"{', '.join(missing)}; run 'scrutiny upgrade' (it adds them; no recorded row changes)"
+        )
     return ScrutinyLedger(database)
 
 

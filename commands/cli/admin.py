@@ -113,3 +113,25 @@ def verify(
         )
     if not report.ok:
         raise IntegrityFailure(str(report.problem), report.first_bad_position)
+
+
+@click.command()
+@json_option
+@pass_settings
+def upgrade(settings: Settings, as_json: bool) -> None:
+    """Add the tables and triggers this version needs to an older ledger.
+
+    Only adds what is missing (for example the subject keys table and the
+    triggers that refuse INSERT OR REPLACE); no recorded row is read or
+    changed, and running it again adds nothing.
+    """
+    from commands.admin import upgrade_ledger
+    from commands.output import to_json
+
+    added = upgrade_ledger(settings.db_url)
+    if as_json:
+        emit(to_json({"added": added}))
+    elif added:
+        emit("added: " + ", ".join(added))
+    else:
+        emit("nothing to add: the ledger is up to date")

@@ -19,6 +19,7 @@ from commands.cli.lazy import Entry
 ROOT_COMMANDS: tuple[Entry, ...] = (
     # The ledger itself.
     Entry("init", "commands.cli.admin:init", "Create the ledger database and an Ed25519 signing key file."),
+    Entry("upgrade", "commands.cli.admin:upgrade", "Add the tables and triggers this version needs to an older ledger."),
     Entry("checkpoint", "commands.cli.admin:checkpoint", "Verify the log, sign its tree head and store the signed checkpoint."),
     Entry("verify", "commands.cli.admin:verify", "Recompute every leaf, tree node and root, and check every checkpoint."),
     # The groups of acts (each ``scrutiny GROUP COMMAND`` records an act), with the read side's listings.

@@ -171,6 +171,36 @@ class Database:
                     schema.head.insert().values(id=1, size=0, last_recorded_at="")
                 )
 
+    def missing_tables(self) -> list[str]:
+        """The ledger's tables this database lacks (one created by an older version)."""
+        from sqlalchemy import inspect
+
+        with self.read() as conn:
+            present = set(inspect(conn).get_table_names())
+        return [name for name in schema.metadata.tables if name not in present]
+
+    def missing_schema(self) -> list[str]:
+        """Tables and triggers of the current schema that this database lacks."""
+        ddl = schema.sqlite_trigger_ddl() if self.is_sqlite else schema.postgresql_trigger_ddl()
+        wanted = [m.group(1) for m in map(_CREATE_TRIGGER.search, ddl) if m is not None]
+        query = (
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+            if self.is_sqlite
+            else "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND pg_table_is_visible(c.oid)"
+        )
+        with self.read() as conn:
+            present = {str(row[0]) for row in conn.exec_driver_sql(query)}
+        triggers = [f"trigger {name}" for name in wanted if name not in present]
+        return [f"table {name}" for name in self.missing_tables()] + triggers
+
+    def upgrade_schema(self) -> list[str]:
+        """Add what :meth:`missing_schema` names; no recorded row is read or changed."""
+        missing = self.missing_schema()
+        if missing:
+            self.create_schema()
+        return missing
+
     def reclaim_freed_space(self, tables: Sequence[str]) -> str:
         """Leave no copy of deleted rows in the database's files; what was done.
 
@@ -236,6 +266,8 @@ class Database:
         with self.read() as conn:
             return inspect(conn).has_table("ledger_events")
 
+
+_CREATE_TRIGGER = re.compile(r"CREATE TRIGGER (?:IF NOT EXISTS )?(\w+)")
 
 # VACUUM skips, with a mere warning, a table the session's role does not own.
 _MAY_VACUUM = text(
