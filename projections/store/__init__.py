@@ -2,16 +2,17 @@
 
 The only module of ``projections/`` (with its submodules) that speaks
 SQLAlchemy. Projectors write through a :class:`ViewWriter`, which buffers the
-rows of one transaction and flushes them with one statement per table, so a
-page of events costs a handful of statements, and each view's position is
-written in the same transaction as its rows (exactly once).
+rows of one transaction and flushes them table by table in bulk (see
+:mod:`projections.store.writes`: ``executemany`` on SQLite; ``COPY`` and
+one upsert statement per table on PostgreSQL), so a page of events costs a
+handful of statements, and each view's position is written in the same
+transaction as its rows (exactly once).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import operator
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ from sqlalchemy import Engine, Table, create_engine, delete, select
 from sqlalchemy.pool import StaticPool
 
 from ledger.storage.database import Database, translate_errors
-from projections.store import schema
+from projections.store import schema, writes
 
 Row = dict[str, Any]
 
@@ -31,7 +32,7 @@ class ProjectionStore:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
         self._owns_engine = owns_engine
-        self._sql_cache: dict[str, str] = {}
+        self.writes = writes.for_engine(engine)
 
     @classmethod
     def for_database(cls, database: Database) -> ProjectionStore:
@@ -78,7 +79,9 @@ class ProjectionStore:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Any]:
-        with translate_errors(), self.engine.connect() as conn:
+        # COPY runs on the driver's own cursor: its errors are translated too.
+        driver_error = self.engine.dialect.loaded_dbapi.Error
+        with translate_errors(driver_error), self.engine.connect() as conn:
             conn = conn.execution_options(scrutiny_write=True)
             with conn.begin():
                 yield conn
@@ -95,25 +98,6 @@ class ProjectionStore:
             writer = ViewWriter(self, conn)
             yield writer
             writer.flush()
-
-    def write_sql(self, table: Table, upsert: bool) -> str:
-        """INSERT (or INSERT ... ON CONFLICT DO UPDATE) for every column, in
-        table order, with the driver's placeholders; the same text on SQLite
-        and PostgreSQL apart from those."""
-        cache_key = f"{table.name}:{upsert}"
-        sql = self._sql_cache.get(cache_key)
-        if sql is None:
-            columns = [c.name for c in table.columns]
-            marker = "?" if self.is_sqlite else "%s"
-            sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
-                   f"VALUES ({', '.join(marker for _ in columns)})")
-            if upsert:
-                keys = [c.name for c in table.primary_key.columns]
-                updates = [f"{c} = excluded.{c}" for c in columns if c not in keys]
-                sql += f" ON CONFLICT ({', '.join(keys)}) DO " + (
-                    f"UPDATE SET {', '.join(updates)}" if updates else "NOTHING")
-            self._sql_cache[cache_key] = sql
-        return sql
 
     # -- reading ----------------------------------------------------------------------
 
@@ -173,28 +157,23 @@ class ViewWriter:
         self._positions[view] = position
 
     def flush(self) -> None:
-        """Write the buffered rows: one driver-level executemany per table."""
+        """Write the buffered rows: inserts, then upserts, then positions, in bulk per table."""
+        writes = self._store.writes
         for table, rows in self._inserts.items():
             if rows:
-                self._executemany(table, rows, upsert=False)
+                writes.insert(self._conn, table, rows)
         for table, keyed in self._upserts.items():
             if keyed:
-                self._executemany(table, list(keyed.values()), upsert=True)
+                writes.upsert(self._conn, table, list(keyed.values()))
         if self._positions:
-            self._executemany(
+            writes.upsert(
+                self._conn,
                 schema.positions,
                 [{"view": view, "position": position} for view, position in self._positions.items()],
-                upsert=True,
             )
         self._inserts.clear()
         self._upserts.clear()
         self._positions.clear()
-
-
-    def _executemany(self, table: Table, rows: list[Row], *, upsert: bool) -> None:
-        values = operator.itemgetter(*[c.name for c in table.columns])
-        sql = self._store.write_sql(table, upsert)
-        self._conn.exec_driver_sql(sql, [values(row) for row in rows])
 
 
 def dumps(value: Any) -> str:
