@@ -19,6 +19,11 @@ from sqlalchemy import (
 
 views_metadata = MetaData()
 
+# A position: BIGINT, and on SQLite INTEGER, so that a single-column primary
+# key of it is the table's rowid (one B-tree, read in position order without
+# a separate index), as in the log's own tables.
+Position = BigInteger().with_variant(Integer(), "sqlite")
+
 positions = Table(
     "view_positions",
     views_metadata,
@@ -29,7 +34,7 @@ positions = Table(
 history = Table(
     "view_history",
     views_metadata,
-    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("position", Position, primary_key=True, autoincrement=False),
     Column("stream_id", Text, nullable=False),
     Column("stream_kind", Text, nullable=False),
     Column("stream_version", BigInteger, nullable=False),
