@@ -55,6 +55,9 @@ def access_of(engine: str, lines: list[str]) -> str:
             return "index search"
         if re.search(r"SCAN view_history USING (INDEX sqlite_autoindex|INTEGER PRIMARY KEY)", text):
             return "position-order scan"
+        # position is view_history's rowid: a bare scan walks positions in order
+        if re.search(r"SCAN view_history$", text, re.M) and "TEMP B-TREE" not in text:
+            return "position-order scan"
         return "full scan"
     if re.search(rf"(Index|Index Only|Bitmap Index) Scan (Backward )?(using|on) ({FILTER_INDEXES})", text):
         return "index search"
@@ -76,7 +79,7 @@ def history_plans(results: Results, size: int, database: Any, stream_id: str,
         results.note("PostgreSQL plans were taken after ANALYZE of the history tables")
     for name, fields in history_filters(stream_id).items():
         query = HistoryFilter(**fields)
-        lines = store.explain(history_statement(query))
+        lines = store.explain(history_statement(query, store))  # as history() runs it
         times = []
         rows = 0
         for _ in range(repeats):
