@@ -16,7 +16,7 @@ from eventsourcing.utils import resolve_topic
 
 from ledger.domain.base import DomainEvent
 from ledger.records import StoredRecord
-from ledger.sealing import KeyRing, open_state
+from ledger.sealing import FieldPath, KeyRing, open_state
 from ledger.storage.recorder import LedgerRecorder
 
 
@@ -38,6 +38,28 @@ class Cut:
         return occurred is None or str(occurred) <= self.as_of.isoformat()
 
 
+class _Topic:
+    """What the feed needs of one event topic, worked out once per process:
+    the event class, its type name, and where its personal fields sit when
+    that does not depend on the stored state (every event but a correction)."""
+
+    __slots__ = ("event_class", "event_type", "paths")
+
+    def __init__(self, topic: str, event_class: Any) -> None:
+        self.event_class = event_class
+        self.event_type = topic.rsplit(":", 1)[-1]
+        method = getattr(getattr(event_class, "personal_paths", None), "__func__", None)
+        self.paths: tuple[FieldPath, ...] | None = (
+            tuple(event_class.personal_paths({})) if method is _FIXED_PATHS else None
+        )
+
+
+# DomainEvent's own personal_paths reads only the class's personal_fields.
+_FIXED_PATHS = DomainEvent.personal_paths.__func__  # type: ignore[attr-defined]
+
+_TOPICS: dict[str, _Topic] = {}
+
+
 class Item:
     """One record of the log, its stored fields, and (on demand) its event.
 
@@ -48,48 +70,52 @@ class Item:
     ``event`` (pydantic validation).
     """
 
-    __slots__ = ("_event", "data", "opened", "record")
+    __slots__ = ("_event", "_topic", "data", "opened", "position", "record")
 
     def __init__(self, record: StoredRecord, keys: KeyRing) -> None:
         self.record = record
+        self.position: int = record.position
         self.data: dict[str, Any]
         self.opened: bool  # True when ``data`` differs from the stored state: fields opened
-        self.data, self.opened = _load(record, keys)
+        self._topic: _Topic | None
+        self.data, self.opened, self._topic = _load(record, keys)
         self._event: DomainEvent | None | bool = False
 
     @property
-    def position(self) -> int:
-        return self.record.position
-
-    @property
     def event_type(self) -> str:
-        return self.record.topic.rsplit(":", 1)[-1] if self.data else self.record.topic
+        if self.data and self._topic is not None:
+            return self._topic.event_type
+        return self.record.topic
 
     @property
     def event(self) -> DomainEvent | None:
         if self._event is False:
-            self._event = _validate(self.record, self.data) if self.data else None
+            self._event = _validate(self.record, self.data, self._topic) if self.data else None
         return self._event  # type: ignore[return-value]
 
 
-def _load(record: StoredRecord, keys: KeyRing) -> tuple[dict[str, Any], bool]:
-    if not record.topic.startswith("ledger.") or ":" not in record.topic:
-        return {}, False
+def _load(record: StoredRecord, keys: KeyRing) -> tuple[dict[str, Any], bool, _Topic | None]:
+    topic = record.topic
+    if not topic.startswith("ledger.") or ":" not in topic:
+        return {}, False, None
     try:
         data = json.loads(record.state)
     except ValueError:
-        return {}, False
+        return {}, False, None
     if not isinstance(data, dict):
-        return {}, False
-    paths = resolve_topic(record.topic).personal_paths(data)
+        return {}, False, None
+    kind = _TOPICS.get(topic)
+    if kind is None:
+        kind = _TOPICS[topic] = _Topic(topic, resolve_topic(topic))
+    paths = kind.paths if kind.paths is not None else kind.event_class.personal_paths(data)
     if not paths:
-        return data, False
+        return data, False, kind
     open_state(data, paths, stream_id=record.stream_id, version=record.stream_version, keys=keys)
-    return data, True
+    return data, True, kind
 
 
-def _validate(record: StoredRecord, data: dict[str, Any]) -> DomainEvent:
-    event_class = resolve_topic(record.topic)
+def _validate(record: StoredRecord, data: dict[str, Any], kind: _Topic | None) -> DomainEvent:
+    event_class = kind.event_class if kind is not None else resolve_topic(record.topic)
     fields = dict(data, originator_id=record.stream_id, originator_version=record.stream_version)
     event: DomainEvent = event_class.model_validate(fields, context={"replay": True})
     return event
@@ -101,10 +127,15 @@ def pages(
     """Pages of items with positions greater than ``after``, in order.
 
     The subject keys are read afresh first, so an erasure recorded by another
-    process is honoured by every projection from then on.
+    process is honoured by every projection from then on: all of them at once
+    for a replay from the start, else each as it is first needed (a catch-up
+    of a few events should not read every subject's key).
     """
     keys = recorder.subject_keys
-    keys.preload()
+    if after < 0:
+        keys.preload()
+    else:
+        keys.refresh()
     page: list[Item] = []
     for record in recorder.iter_records(start=after + 1, stop=cut.stop, page_size=page_size):
         page.append(Item(record, keys))

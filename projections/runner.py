@@ -9,7 +9,10 @@ an item a view has already applied changes nothing: it is skipped by position.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+import gc
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ledger.domain.base import DomainEvent, decode_event
@@ -23,6 +26,11 @@ from projections.views.scrutineers import ScrutineersView
 from projections.views.streams import StreamsView
 
 Progress = Callable[[int], None]
+
+# A rebuild replays the whole log: pages of 4,000 items halve its commits (and
+# the statements of each flush) against catching up's 2,000, for ~12 MiB more
+# at the peak (measured at 100,000 events; the peak does not grow with the log).
+REBUILD_PAGE_SIZE = 4000
 
 
 def make_views(recorder: LedgerRecorder, names: Sequence[str] = VIEW_NAMES,
@@ -56,14 +64,15 @@ def _replayer(recorder: LedgerRecorder, cut: Cut) -> Callable[[str, int], list[D
 def apply_page(store: ProjectionStore, views: Sequence[View], page: Sequence[Item],
                positions: dict[str, int], cut: Cut = Cut()) -> None:
     """Apply one page to every view that has not seen it, in one transaction."""
+    admitted = page if cut.as_of is None else [item for item in page if cut.admits(item)]
+    first, last = page[0].position, page[-1].position
     with store.transaction() as writer:
         for view in views:
             seen = positions.get(view.name, -1)
-            for item in page:
-                if item.position > seen and cut.admits(item):
-                    view.apply(writer, item)
+            apply = view.apply
+            for item in admitted if seen < first else [i for i in admitted if i.position > seen]:
+                apply(writer, item)
             view.finish(writer)
-            last = page[-1].position
             if last > seen:
                 writer.set_position(view.name, last)
                 positions[view.name] = last
@@ -76,11 +85,12 @@ def catch_up(recorder: LedgerRecorder, store: ProjectionStore, views: Sequence[V
     positions = store.positions()
     start = min(positions.get(view.name, -1) for view in views)
     applied = 0
-    for page in pages(recorder, start, page_size=page_size):
-        apply_page(store, views, page, positions)
-        applied += len(page)
-        if progress is not None:
-            progress(page[-1].position + 1)
+    with _fewer_collections():
+        for page in pages(recorder, start, page_size=page_size):
+            apply_page(store, views, page, positions)
+            applied += len(page)
+            if progress is not None:
+                progress(page[-1].position + 1)
     return applied
 
 
@@ -88,7 +98,7 @@ def rebuild(recorder: LedgerRecorder, store: ProjectionStore, names: Sequence[st
             progress: Progress | None = None) -> int:
     """Drop the named views and replay the whole log into them."""
     store.reset_views(names)
-    return catch_up(recorder, store, make_views(recorder, names), progress)
+    return catch_up(recorder, store, make_views(recorder, names), progress, page_size=REBUILD_PAGE_SIZE)
 
 
 @dataclass(frozen=True)
@@ -118,8 +128,40 @@ def project_cut(recorder: LedgerRecorder, cut: Cut, progress: Progress | None = 
     store = ProjectionStore.in_memory()
     views = make_views(recorder, cut=cut)
     positions: dict[str, int] = {}
-    for page in pages(recorder, -1, cut):
-        apply_page(store, views, page, positions, cut)
-        if progress is not None:
-            progress(page[-1].position + 1)
+    with _fewer_collections():
+        for page in pages(recorder, -1, cut):
+            apply_page(store, views, page, positions, cut)
+            if progress is not None:
+                progress(page[-1].position + 1)
     return store
+
+
+# Replaying keeps a page of items and the streams view's aggregates alive, so
+# with the default threshold (700 allocations) the cycle collector keeps
+# promoting them and walking every live object again: 15 % of a rebuild's
+# time, for garbage that reference counting frees anyway. While views are
+# replayed the first generation waits for more allocations; the thresholds
+# are restored when the last replay in the process ends.
+_REPLAY_THRESHOLD = 50_000
+_collections_lock = threading.Lock()
+_replays = 0
+_saved_thresholds: tuple[int, ...] = ()
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    global _replays, _saved_thresholds
+    with _collections_lock:
+        if _replays == 0:
+            _saved_thresholds = gc.get_threshold()
+            first, *rest = _saved_thresholds
+            if first:  # 0: automatic collection is off, and stays off
+                gc.set_threshold(max(first, _REPLAY_THRESHOLD), *rest)
+        _replays += 1
+    try:
+        yield
+    finally:
+        with _collections_lock:
+            _replays -= 1
+            if _replays == 0:
+                gc.set_threshold(*_saved_thresholds)

@@ -223,24 +223,42 @@ class LedgerRecorder(ApplicationRecorder):
     def iter_records(
         self, start: int = 0, stop: int | None = None, page_size: int = 5000
     ) -> Iterator[StoredRecord]:
-        """Stored rows in position order, read in pages; never the whole log at once."""
+        """Stored rows from position ``start`` up to (not including) ``stop``, in
+        position order, read in pages; never the whole log at once.
+
+        Each page is one transaction on the driver's cursor reading a fixed
+        range of ``page_size`` positions by primary key, so no plan can read
+        beyond the page, with or without table statistics (a keyset ``LIMIT``
+        can be planned as a scan of the rest of the table on PostgreSQL). When
+        a range comes back short (the end of the log, or positions missing
+        from a damaged one), the next stored position is looked up in the same
+        transaction and reading goes on from there: the rows are exactly those
+        stored in ``[start, stop)``, as a later page also sees rows appended
+        meanwhile.
+        """
+        if page_size < 1:
+            raise ValueError("page_size must be at least 1")
         p = "?" if self.database.is_sqlite else "%s"
-        sql = (
+        rows_sql = (
             "SELECT position, stream_id, stream_version, topic, recorded_at, state "
-            f"FROM ledger_events WHERE position > {p} AND position < {p} "
-            f"ORDER BY position LIMIT {p}"
+            f"FROM ledger_events WHERE position >= {p} AND position < {p} ORDER BY position"
         )
+        next_sql = f"SELECT MIN(position) FROM ledger_events WHERE position >= {p} AND position < {p}"
         upper = stop if stop is not None else 2**62
-        after = start - 1
-        while True:
+        first: int | None = start
+        while first is not None and first < upper:
+            end = min(first + page_size, upper)
             with self.database.read_cursor() as cursor:
-                cursor.execute(sql, (after, upper, page_size))
+                cursor.execute(rows_sql, (first, end))
                 rows = cursor.fetchall()
+                following: int | None = end
+                if len(rows) < end - first and end < upper:
+                    cursor.execute(next_sql, (end, upper))
+                    found = cursor.fetchone()
+                    following = None if found is None or found[0] is None else int(found[0])
             for row in rows:
                 yield StoredRecord(int(row[0]), row[1], int(row[2]), row[3], row[4], bytes(row[5]))
-            if len(rows) < page_size:
-                return
-            after = int(rows[-1][0])
+            first = following
 
     def iter_leaf_pages(
         self, page_size: int = 5000, *, stop: int
@@ -293,26 +311,6 @@ class LedgerRecorder(ApplicationRecorder):
             return {}
         cursor.execute("SELECT level, idx, hash FROM ledger_tree WHERE " + " OR ".join(terms), params)
         return {(level, idx): digest for level, idx, digest in cursor.fetchall()}
-
-    def inner_nodes_completing(self, start: int, stop: int) -> dict[tuple[int, int], bytes]:
-        """Stored nodes above the leaves completed by a leaf in [start, stop)."""
-        p = "?" if self.database.is_sqlite else "%s"
-        terms: list[str] = []
-        params: list[int] = []
-        level = 1
-        while (1 << level) <= stop:
-            first = max((start + (1 << level)) // (1 << level) - 1, 0)
-            last = stop // (1 << level) - 1
-            if first <= last:
-                terms.append(f"(level = {p} AND idx BETWEEN {p} AND {p})")
-                params.extend((level, first, last))
-            level += 1
-        if not terms:
-            return {}
-        sql = "SELECT level, idx, hash FROM ledger_tree WHERE " + " OR ".join(terms)
-        with self.database.read() as conn:
-            rows = conn.exec_driver_sql(sql, tuple(params)).fetchall()
-        return {(int(row[0]), int(row[1])): bytes(row[2]) for row in rows}
 
     def stored_leaf_hashes(self, start: int, stop: int) -> dict[int, bytes]:
         t = schema.tree.c

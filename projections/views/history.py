@@ -8,12 +8,9 @@ from typing import Any
 from projections.feed import Item
 from projections.store import ViewWriter, dumps, schema
 
+# The fields every event carries; none of them names an organisation, so
+# organisations_named gives the same answer with or without them.
 ENVELOPE = {"originator_id", "originator_version", "actor_id", "actor_role", "occurred_on", "tier", "evidence"}
-
-
-def event_fields(item: Item) -> dict[str, Any]:
-    """The event's own fields (its stored JSON without the common envelope)."""
-    return {k: v for k, v in item.data.items() if k not in ENVELOPE}
 
 
 def organisations_named(stream_id: str, fields: dict[str, Any]) -> set[str]:
@@ -40,14 +37,14 @@ class HistoryView:
 
     def apply(self, writer: ViewWriter, item: Item) -> None:
         record, data = item.record, item.data
-        fields = event_fields(item)
+        stream_id = record.stream_id
         tier = data.get("tier")
         writer.insert(
             schema.history,
             {
                 "position": record.position,
-                "stream_id": record.stream_id,
-                "stream_kind": record.stream_id.split(":", 1)[0],
+                "stream_id": stream_id,
+                "stream_kind": stream_id.partition(":")[0],
                 "stream_version": record.stream_version,
                 "event_type": item.event_type,
                 "actor_id": data.get("actor_id"),
@@ -59,7 +56,7 @@ class HistoryView:
                 "fields": _stored_fields(item),
             },
         )
-        if record.stream_id.startswith("correction:") and "target_stream_id" in data:
+        if "target_stream_id" in data and stream_id.startswith("correction:"):
             target = (data["target_stream_id"], int(data["target_version"]))
             earlier = writer.get(schema.history_corrections, *target)
             values = dict(json.loads(earlier["corrected_values"])) if earlier else {}
@@ -69,7 +66,7 @@ class HistoryView:
                 {"stream_id": target[0], "stream_version": target[1],
                  "corrected_by": record.position, "corrected_values": dumps(values)},
             )
-        for organisation_id in sorted(organisations_named(record.stream_id, fields)):
+        for organisation_id in sorted(organisations_named(stream_id, data)):
             writer.insert(
                 schema.history_organisations,
                 {"organisation_id": organisation_id, "position": record.position},

@@ -110,7 +110,7 @@ def view_positions(db_url: str) -> dict[str, int]:
 
 def test_kill_9_during_a_projection_rebuild_then_views_catch_up_to_a_fresh_rebuild(initialised) -> None:
     db_url, key_path = initialised
-    size = 4_500  # the rebuild applies pages of 2,000: it is killed after the first
+    size = 4_500  # the rebuild applies pages of 4,000: it is killed after the first
     filled(db_url, size)
     rebuild_views(db_url, list(VIEW_NAMES))
     built_before = view_snapshot(db_url)
