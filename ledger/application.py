@@ -73,6 +73,7 @@ class ScrutinyLedger(Application[str]):
         }
         guard = self.subject_keys.append_guard(sealed, erasures)
         recordings = self.save(*aggregates, in_transaction=guard)  # type: ignore[arg-type]
+        self.subject_keys.stored(sealed)
         return [r.notification.id - 1 for r in recordings]
 
 

@@ -1,15 +1,18 @@
 """The subject keys: one AES-256 key per data subject, outside the hashed record.
 
-A key is created the first time personal data of its subject is sealed, in
-its own small transaction (a key nobody used is harmless). Erasure sets the
-key to NULL inside the transaction that appends the erasure event, so the
-two commit together or not at all; the triggers of ``ledger.storage.schema``
-refuse every other change, and refuse deleting the row, which is what tells
-"erased" apart from "missing".
+A subject's key is generated in memory the first time its personal data is
+sealed, and stored by the append that first uses it, inside that append's
+transaction: the key and the ciphertext it opens commit together, and an act
+costs one commit. Erasure sets the key to NULL inside the transaction that
+appends the erasure event, so the two commit together or not at all; the
+triggers of ``ledger.storage.schema`` refuse every other change, and refuse
+deleting the row, which is what tells "erased" apart from "missing".
 
 Every append that seals personal data checks, under the append lock, that
-none of its subjects was erased meanwhile: an act that sealed its text with a
-key destroyed a moment later is refused, never recorded unreadable.
+none of its subjects was erased meanwhile (an act that sealed its text with a
+key destroyed a moment later is refused, never recorded unreadable), and that
+no other writer stored a different key for a new subject first (the act is
+refused as a conflict, to be retried; nothing is recorded).
 
 Keys are cached per store; :meth:`SubjectKeyStore.refresh` forgets them, and
 each read operation of a long-running process starts with it, so an erasure
@@ -25,9 +28,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql
 
-from ledger.errors import RefusedError, StorageError
+from ledger.errors import ConflictError, RefusedError, StorageError
 from ledger.records import format_recorded_at
 from ledger.sealing import new_subject_key
 from ledger.storage import schema
@@ -57,15 +59,21 @@ class SubjectKeyStore:
         self.database = database
         self._mark = "?" if database.is_sqlite else "%s"
         self._cache: dict[str, bytes | None] = {}
+        # Keys generated for new subjects, not yet stored by an append.
+        self._pending: dict[str, bytes] = {}
         self._lock = threading.Lock()
 
     # -- the key ring -------------------------------------------------------------
 
     def sealing_key(self, subject_id: str) -> bytes:
+        with self._lock:
+            pending = self._pending.get(subject_id)
+        if pending is not None:
+            return pending
         key = self._lookup(subject_id)
         if key is _ABSENT:
-            self._create(subject_id)
-            key = self._lookup(subject_id, fresh=True)
+            with self._lock:
+                return self._pending.setdefault(subject_id, new_subject_key())
         if not isinstance(key, bytes):
             raise RefusedError(
                 f"{subject_id} has been erased: personal data about it cannot be recorded again"
@@ -73,6 +81,10 @@ class SubjectKeyStore:
         return key
 
     def opening_key(self, subject_id: str) -> bytes | None:
+        with self._lock:
+            pending = self._pending.get(subject_id)
+        if pending is not None:
+            return pending
         key = self._lookup(subject_id)
         if key is _ABSENT:
             raise StorageError(
@@ -110,26 +122,59 @@ class SubjectKeyStore:
         erased = dict(erasures)
 
         def guard(cursor: Any, first_position: int) -> None:
-            if checked:
-                self._refuse_erased(cursor, checked)
             now = format_recorded_at(datetime.now(timezone.utc))
+            if checked:
+                self._settle(cursor, checked, now)
             for subject_id, offset in erased.items():
                 self._destroy(cursor, subject_id, now, first_position + offset)
 
         return guard
 
-    def _refuse_erased(self, cursor: Any, subjects: list[str]) -> None:
-        marks = ", ".join(self._mark for _ in subjects)
+    def stored(self, subjects: Iterable[str]) -> None:
+        """After an append committed: its new subjects' keys are stored ones now."""
+        with self._lock:
+            for subject_id in subjects:
+                key = self._pending.pop(subject_id, None)
+                if key is not None:
+                    self._cache[subject_id] = key
+
+    def _settle(self, cursor: Any, subjects: list[str], now: str) -> None:
+        """Every sealing key is live: stored and not erased, or new and stored now."""
+        m = self._mark
         cursor.execute(
-            "SELECT subject_id FROM ledger_subject_keys "
-            f"WHERE key IS NULL AND subject_id IN ({marks})",
+            "SELECT subject_id, key FROM ledger_subject_keys "
+            f"WHERE subject_id IN ({', '.join(m for _ in subjects)})",
             subjects,
         )
-        row = cursor.fetchone()
-        if row is not None:
-            raise RefusedError(
-                f"{row[0]} was erased while this act was being recorded; nothing was recorded"
+        stored = {str(row[0]): _key_of(row[1]) for row in cursor.fetchall()}
+        with self._lock:
+            pending = {s: self._pending[s] for s in subjects if s in self._pending}
+        for subject_id in subjects:
+            if subject_id in stored and stored[subject_id] is None:
+                raise RefusedError(f"{subject_id} was erased while this act was being "
+                                   "recorded; nothing was recorded")
+            ours = pending.get(subject_id)
+            if ours is None or stored.get(subject_id) == ours:
+                continue
+            if subject_id in stored:
+                self._forget(subject_id)
+                raise ConflictError(f"another writer stored the key of {subject_id} first; "
+                                    "nothing was recorded: retry")
+            conflict = "" if self.database.is_sqlite else " ON CONFLICT DO NOTHING"
+            cursor.execute(
+                "INSERT INTO ledger_subject_keys (subject_id, key, created_at) "
+                f"VALUES ({m}, {m}, {m}){conflict}",
+                (subject_id, ours, now),
             )
+            if cursor.rowcount != 1:  # PostgreSQL: a writer stored one meanwhile
+                self._forget(subject_id)
+                raise ConflictError(f"another writer stored the key of {subject_id} first; "
+                                    "nothing was recorded: retry")
+
+    def _forget(self, subject_id: str) -> None:
+        with self._lock:
+            self._pending.pop(subject_id, None)
+            self._cache.pop(subject_id, None)
 
     def _destroy(self, cursor: Any, subject_id: str, now: str, position: int) -> None:
         m = self._mark
@@ -185,22 +230,6 @@ class SubjectKeyStore:
         with self._lock:
             self._cache[subject_id] = key
         return key
-
-    def _create(self, subject_id: str) -> None:
-        now = format_recorded_at(datetime.now(timezone.utc))
-        table = schema.subject_keys
-        row = {"subject_id": subject_id, "key": new_subject_key(), "created_at": now}
-        with self.database.write() as conn:
-            if not self.database.is_sqlite:
-                conn.execute(postgresql.insert(table).values(**row).on_conflict_do_nothing())
-                return
-            # SQLite: BEGIN IMMEDIATE serialises writers, and the table's
-            # triggers refuse an INSERT over an existing row.
-            exists = conn.execute(
-                select(table.c.subject_id).where(table.c.subject_id == subject_id)
-            ).first()
-            if exists is None:
-                conn.execute(table.insert().values(**row))
 
 
 def _key_of(stored: bytes | memoryview | None) -> bytes | None:

@@ -242,3 +242,24 @@ def test_a_bundle_exported_after_erasure_verifies_standalone_and_holds_no_plaint
          "--json"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["ok"] is True
+
+
+def test_a_new_subject_key_is_stored_with_the_first_append_and_a_rival_key_is_a_conflict(
+    ledger: ScrutinyLedger, initialised: tuple[str, Path]
+) -> None:
+    from ledger.errors import ConflictError
+    from ledger.storage.subject_keys import SubjectKeyStore
+
+    database = ledger.database
+    first, rival = SubjectKeyStore(database), SubjectKeyStore(database)
+    subject = "audit:AUD-2020-99"
+    ours, theirs = first.sealing_key(subject), rival.sealing_key(subject)
+    assert ours != theirs and first.status(subject) is None  # nothing stored before an append
+    with database.write_cursor() as cursor:
+        rival.append_guard([subject], {})(cursor, 0)
+    rival.stored([subject])
+    assert rival.opening_key(subject) == theirs
+    with pytest.raises(ConflictError, match="stored the key of audit:AUD-2020-99 first"):
+        with database.write_cursor() as cursor:
+            first.append_guard([subject], {})(cursor, 0)
+    assert first.sealing_key(subject) == theirs  # the retry seals with the stored key
