@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import InfrastructureFactory, JSONTranscoder, Mapper
 
-from ledger.domain.base import Aggregate, CanonicalJSONMapper, sealed_subject
+from ledger.domain.base import Aggregate, CanonicalJSONMapper
 from ledger.domain.erasure import SubjectErased
 from ledger.errors import NotFoundError, StorageError
 from ledger.storage.database import Database
@@ -61,19 +61,18 @@ class ScrutinyLedger(Application[str]):
     def record(self, *aggregates: Aggregate) -> list[int]:
         """Save pending events of the aggregates in one transaction; positions.
 
-        In the same transaction the subject keys that sealed personal data must
-        still be live, and the key of each subject erased here is destroyed.
+        In the same transaction the recorder checks that the keys that sealed
+        personal data are live (and stores new ones), and the key of each
+        subject erased here is destroyed.
         """
         pending = [event for aggregate in aggregates for event in aggregate.pending_events]
-        sealed = {subject for subject in map(sealed_subject, pending) if subject is not None}
         erasures = {
             event.subject_id: offset
             for offset, event in enumerate(pending)
             if isinstance(event, SubjectErased)
         }
-        guard = self.subject_keys.append_guard(sealed, erasures)
+        guard = self.subject_keys.erasure_guard(erasures) if erasures else None
         recordings = self.save(*aggregates, in_transaction=guard)  # type: ignore[arg-type]
-        self.subject_keys.stored(sealed)
         return [r.notification.id - 1 for r in recordings]
 
 

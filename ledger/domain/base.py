@@ -244,22 +244,6 @@ class CanonicalJSONMapper(Mapper[str], Generic[TEvent]):
         )
 
 
-def sealed_subject(event: DomainEvent) -> str | None:
-    """The subject whose key seals this event's personal fields, if it has any."""
-    state = event.model_dump(mode="json")
-    paths = event.personal_paths(state)
-    if any(_value_at(state, path) is not None for path in paths):
-        return event.personal_subject()
-    return None
-
-
-def _value_at(state: Mapping[str, Any], path: FieldPath) -> Any:
-    node: Any = state
-    for step in path:
-        node = node.get(step) if isinstance(node, Mapping) else None
-    return node
-
-
 def decode_event(
     stream_id: str, stream_version: int, topic: str, state: bytes, keys: KeyRing
 ) -> DomainEvent:

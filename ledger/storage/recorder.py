@@ -38,6 +38,7 @@ from ledger.integrity import leaf_hash
 from ledger.errors import InvalidInputError, StorageError
 from ledger.records import StoredRecord, format_recorded_at, leaf_input
 from ledger.storage import schema
+from ledger.sealing import subjects_in
 from ledger.storage.database import Database
 from ledger.storage.subject_keys import SubjectKeyStore
 
@@ -74,6 +75,7 @@ class LedgerRecorder(ApplicationRecorder):
             return []
         for stored in stored_events:
             _check_storable(stored)
+        sealed = set().union(*(subjects_in(stored.state) for stored in stored_events))
         now = format_recorded_at(datetime.now(timezone.utc))
         # The hot path talks to a pooled driver connection: no statement
         # compilation, no result wrapping (see Database.write_cursor).
@@ -96,11 +98,14 @@ class LedgerRecorder(ApplicationRecorder):
                 size, leaf_hashes, lambda level, idx: frontier[(level, idx)]
             )
             cursor.executemany(self._sql.insert_nodes, nodes)
+            # The keys of every sealed field are live, and new ones stored with it.
+            self.subject_keys.settle(cursor, sealed)
             if in_transaction is not None:
                 in_transaction(cursor, size)
             new_size = size + len(stored_events)
             known = frontier | {(level, idx): digest for level, idx, digest in nodes}
             new_frontier = {key: known[key] for key in integrity.subtree_plan(0, new_size)}
+        self.subject_keys.stored(sealed)
         with self._frontier_lock:
             self._frontier = (new_size, new_frontier)
         return list(range(size + NOTIFICATION_ID_OFFSET, new_size + NOTIFICATION_ID_OFFSET))

@@ -109,26 +109,31 @@ class SubjectKeyStore:
 
     # -- inside the append transaction --------------------------------------------
 
-    def append_guard(
-        self, sealed: Iterable[str], erasures: Mapping[str, int]
-    ) -> Callable[[Any, int], None]:
-        """What must hold, and change, inside the transaction of one append.
+    def erasure_guard(self, erasures: Mapping[str, int]) -> Callable[[Any, int], None]:
+        """Destroy, inside an append's transaction, the key of each subject it erases.
 
-        ``sealed``: subjects whose keys sealed data in this append; they must
-        still be live. ``erasures``: subject -> offset in the append of the
-        event that erases it; its key is destroyed with the append.
+        ``erasures``: subject -> offset in the append of the event that erases it.
         """
-        checked = sorted(set(sealed))
         erased = dict(erasures)
 
         def guard(cursor: Any, first_position: int) -> None:
             now = format_recorded_at(datetime.now(timezone.utc))
-            if checked:
-                self._settle(cursor, checked, now)
             for subject_id, offset in erased.items():
                 self._destroy(cursor, subject_id, now, first_position + offset)
 
         return guard
+
+    def settle(self, cursor: Any, subjects: Iterable[str]) -> None:
+        """Inside an append's transaction: every key that sealed its data is live.
+
+        A stored key must not be erased; a key generated here for a new
+        subject is stored now, unless another writer stored one first (a
+        conflict); a subject with neither is refused, so nothing is ever
+        stored that its own ledger could not open.
+        """
+        checked = sorted(set(subjects))
+        if checked:
+            self._settle(cursor, checked, format_recorded_at(datetime.now(timezone.utc)))
 
     def stored(self, subjects: Iterable[str]) -> None:
         """After an append committed: its new subjects' keys are stored ones now."""
@@ -154,6 +159,9 @@ class SubjectKeyStore:
                 raise RefusedError(f"{subject_id} was erased while this act was being "
                                    "recorded; nothing was recorded")
             ours = pending.get(subject_id)
+            if ours is None and subject_id not in stored:
+                raise StorageError(f"personal data of {subject_id} was sealed with a key this "
+                                   "ledger does not hold; nothing was recorded")
             if ours is None or stored.get(subject_id) == ours:
                 continue
             if subject_id in stored:

@@ -35,6 +35,7 @@ from ledger.sealing import ERASED
 from ledger.storage.schema import subject_keys
 from projections.history import HistoryQuery, history_rows
 from projections.reports import case_view
+from ledger.domain.organisations import Organisation
 
 TOOL = Path(__file__).resolve().parents[2] / "tools" / "verify_bundle.py"
 BU, SCRUTINEER, CASE = "jane-porter", "helen-morgan", "SSCP-2019-01"
@@ -256,10 +257,31 @@ def test_a_new_subject_key_is_stored_with_the_first_append_and_a_rival_key_is_a_
     ours, theirs = first.sealing_key(subject), rival.sealing_key(subject)
     assert ours != theirs and first.status(subject) is None  # nothing stored before an append
     with database.write_cursor() as cursor:
-        rival.append_guard([subject], {})(cursor, 0)
+        rival.settle(cursor, [subject])
     rival.stored([subject])
     assert rival.opening_key(subject) == theirs
     with pytest.raises(ConflictError, match="stored the key of audit:AUD-2020-99 first"):
         with database.write_cursor() as cursor:
-            first.append_guard([subject], {})(cursor, 0)
+            first.settle(cursor, [subject])
     assert first.sealing_key(subject) == theirs  # the retry seals with the stored key
+
+
+def test_an_event_sealed_with_a_key_its_ledger_does_not_hold_is_never_stored(
+    ledger: ScrutinyLedger, initialised: tuple[str, Path]
+) -> None:
+    from eventsourcing.persistence import JSONTranscoder
+
+    from ledger.domain.base import CanonicalJSONMapper
+    from ledger.domain.challenges import Challenge
+    from tests.memory_keys import MemoryKeys
+
+    challenge = Challenge.new("CH-2020-0f0f01")
+    event = challenge.raise_challenge(
+        raised_by=SCRUTINEER, partners=[ledger.load(Organisation, SCC)], subject="Text.",
+        tier=1, respond_within_working_days=10, occurred_on=date(2020, 1, 6),
+        actor_id=SCRUTINEER, actor_role="independent_scrutineer")
+    foreign = CanonicalJSONMapper(MemoryKeys(), transcoder=JSONTranscoder())
+    size = ledger.ledger_recorder.size()
+    with pytest.raises(StorageError, match="a key this ledger does not hold"):
+        ledger.ledger_recorder.insert_events([foreign.to_stored_event(event)])
+    assert ledger.ledger_recorder.size() == size

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ledger.errors import IntegrityFailure, InvalidInputError
-from ledger.sealing import ALGORITHM, ERASED, open_state, seal_state
+from ledger.records import canonical_json
+from ledger.sealing import ALGORITHM, ERASED, open_state, seal_state, subjects_in
 from tests.memory_keys import MemoryKeys
 
 
@@ -98,3 +99,14 @@ def test_absent_and_null_values_are_left_alone() -> None:
     keys = MemoryKeys()
     assert sealed(keys, {"summary": None}) == {"summary": None}
     assert keys.keys == {}
+
+
+@given(summary=texts, findings=st.lists(texts, max_size=3), other=st.text(max_size=50))
+def test_the_subjects_of_a_stored_state_are_found_in_its_bytes(
+    summary: str, findings: list[str], other: str
+) -> None:
+    keys = MemoryKeys()
+    state = {"summary": summary, "findings": findings, "other": other, "values": {}}
+    seal_state(state, PATHS, subject_id='case:A"\\b', stream_id="case:A", version=1, keys=keys)
+    assert subjects_in(canonical_json(state)) == {'case:A"\\b'}
+    assert subjects_in(canonical_json({"summary": summary, "other": other})) == set()
