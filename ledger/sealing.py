@@ -121,7 +121,10 @@ def subjects_in(state: bytes) -> set[str]:
     """The subjects of every envelope in a stored state (canonical JSON bytes)."""
     if b'"aes256gcm"' not in state:
         return set()
-    return {json.loads(b'"' + found + b'"') for found in _ENVELOPE.findall(state)}
+    return {
+        json.loads(b'"' + found + b'"') if b"\\" in found else found.decode("utf-8")
+        for found in _ENVELOPE.findall(state)
+    }
 
 
 def _parent(state: Mapping[str, Any], path: FieldPath) -> tuple[Any, str]:

@@ -154,6 +154,7 @@ class SubjectKeyStore:
         stored = {str(row[0]): _key_of(row[1]) for row in cursor.fetchall()}
         with self._lock:
             pending = {s: self._pending[s] for s in subjects if s in self._pending}
+        new: list[tuple[str, bytes, str]] = []
         for subject_id in subjects:
             if subject_id in stored and stored[subject_id] is None:
                 raise RefusedError(f"{subject_id} was erased while this act was being "
@@ -165,19 +166,34 @@ class SubjectKeyStore:
             if ours is None or stored.get(subject_id) == ours:
                 continue
             if subject_id in stored:
-                self._forget(subject_id)
-                raise ConflictError(f"another writer stored the key of {subject_id} first; "
-                                    "nothing was recorded: retry")
-            conflict = "" if self.database.is_sqlite else " ON CONFLICT DO NOTHING"
-            cursor.execute(
-                "INSERT INTO ledger_subject_keys (subject_id, key, created_at) "
-                f"VALUES ({m}, {m}, {m}){conflict}",
-                (subject_id, ours, now),
+                self._conflict(subject_id)
+            new.append((subject_id, ours, now))
+        if new:
+            self._insert(cursor, new)
+
+    def _insert(self, cursor: Any, rows: list[tuple[str, bytes, str]]) -> None:
+        """Store new keys: one statement for all (SQLite: the append lock is held)."""
+        if self.database.is_sqlite:
+            cursor.executemany(
+                "INSERT INTO ledger_subject_keys (subject_id, key, created_at) VALUES (?, ?, ?)",
+                rows,
             )
-            if cursor.rowcount != 1:  # PostgreSQL: a writer stored one meanwhile
-                self._forget(subject_id)
-                raise ConflictError(f"another writer stored the key of {subject_id} first; "
-                                    "nothing was recorded: retry")
+            return
+        cursor.execute(
+            "INSERT INTO ledger_subject_keys (subject_id, key, created_at) "
+            "SELECT * FROM unnest(%s::text[], %s::bytea[], %s::text[]) "
+            "ON CONFLICT DO NOTHING RETURNING subject_id",
+            ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]),
+        )
+        inserted = {str(row[0]) for row in cursor.fetchall()}
+        for subject_id, _key, _now in rows:
+            if subject_id not in inserted:  # another writer stored one meanwhile
+                self._conflict(subject_id)
+
+    def _conflict(self, subject_id: str) -> None:
+        self._forget(subject_id)
+        raise ConflictError(f"another writer stored the key of {subject_id} first; "
+                            "nothing was recorded: retry")
 
     def _forget(self, subject_id: str) -> None:
         with self._lock:
