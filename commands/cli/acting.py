@@ -52,10 +52,29 @@ def record_act(
     **fields: Any,
 ) -> None:
     """Validate, authorise and record one act; print what was recorded."""
-    from pathlib import Path
-
     from commands.acts import handle
     from ledger.application import open_ledger
+
+    command = build_act(settings, command_class, on=on, evidence_files=evidence_files, **fields)
+    ledger = open_ledger(settings.db_url)
+    try:
+        result = handle(command, ledger)
+    finally:
+        ledger.close()
+    emit(render(result, as_json))
+
+
+def build_act(
+    settings: Settings,
+    command_class: Any,
+    *,
+    on: str | None,
+    evidence_files: tuple[str, ...],
+    **fields: Any,
+) -> Any:
+    """The act's command: who (``--as``), when (``--on``), evidence, fields; or one error line."""
+    from pathlib import Path
+
     from ledger.errors import InvalidInputError
 
     actor = require_actor(settings)
@@ -63,18 +82,12 @@ def record_act(
         fields["occurred_on"] = on
     evidence = tuple(evidence_of(Path(name)) for name in evidence_files)
     try:
-        command = command_class.build(actor=actor, evidence=evidence, **fields)
+        return command_class.build(actor=actor, evidence=evidence, **fields)
     except InvalidInputError as exc:
         message = str(exc)
         if message.startswith("occurred_on:"):
             raise InvalidInputError("--on" + message.removeprefix("occurred_on")) from exc
         raise
-    ledger = open_ledger(settings.db_url)
-    try:
-        result = handle(command, ledger)
-    finally:
-        ledger.close()
-    emit(render(result, as_json))
 
 
 def evidence_of(path: Any) -> Any:

@@ -34,19 +34,13 @@ def erase(settings: Settings, subject_id: str, reason: str, on: str | None,
     then rebuilt and the database's freed space reclaimed, so no copy of the
     plaintext stays in the database's files.
     """
-    from pathlib import Path
-
     from commands.acts import EraseSubject
-    from commands.cli.acting import evidence_of, render
-    from commands.cli.common import require_actor
+    from commands.cli.acting import build_act, render
     from commands.erasure import erase_subject
     from commands.output import to_json
 
-    fields = {"subject_id": subject_id, "reason": reason}
-    if on is not None:
-        fields["occurred_on"] = on
-    evidence = tuple(evidence_of(Path(name)) for name in evidence_files)
-    command = EraseSubject.build(actor=require_actor(settings), evidence=evidence, **fields)
+    command = build_act(settings, EraseSubject, on=on, evidence_files=evidence_files,
+                        subject_id=subject_id, reason=reason)
     recorded, scrubbed = erase_subject(
         settings.db_url, command, progress_printer("rebuilding views")
     )
