@@ -150,6 +150,14 @@ class Database:
             finally:
                 connection.close()
 
+    def pipeline(self, cursor: Any) -> contextlib.AbstractContextManager[Any]:
+        """PostgreSQL: send the block's statements without waiting for each
+        result (a fetch waits for what was sent before it; leaving the block
+        waits for the rest, raising the first error). SQLite: nothing to do."""
+        if self.is_sqlite:
+            return contextlib.nullcontext()
+        return cursor.connection.pipeline()  # type: ignore[no-any-return]
+
     @property
     def driver_error(self) -> type[Exception]:
         """The driver's own error root (statements run on a raw cursor raise it)."""

@@ -80,26 +80,31 @@ class LedgerRecorder(ApplicationRecorder):
         # The hot path talks to a pooled driver connection: no statement
         # compilation, no result wrapping (see Database.write_cursor).
         with self.database.write_cursor() as cursor:
-            # One statement takes the append lock, reads the head and moves it.
-            size, recorded_at = self._advance_head(cursor, len(stored_events), now)
-            rows = []
-            leaf_hashes = []
-            for offset, stored in enumerate(stored_events):
-                position = size + offset
-                stream_id = str(stored.originator_id)
-                version = stored.originator_version
-                rows.append((position, stream_id, version, stored.topic, recorded_at, stored.state))
-                leaf_hashes.append(
-                    leaf_hash(leaf_input(position, stream_id, version, stored.topic, recorded_at, stored.state))
+            # On PostgreSQL the statements travel pipelined: the head's in one
+            # round trip, the rows, tree nodes and keys in a second, the commit
+            # in a third. Nothing commits before the keys are judged live.
+            with self.database.pipeline(cursor):
+                # One statement takes the append lock, reads the head and moves it.
+                size, recorded_at = self._advance_head(cursor, len(stored_events), now)
+                rows = []
+                leaf_hashes = []
+                for offset, stored in enumerate(stored_events):
+                    position = size + offset
+                    stream_id = str(stored.originator_id)
+                    version = stored.originator_version
+                    rows.append((position, stream_id, version, stored.topic, recorded_at, stored.state))
+                    leaf_hashes.append(leaf_hash(
+                        leaf_input(position, stream_id, version, stored.topic, recorded_at, stored.state)
+                    ))
+                cursor.executemany(self._sql.insert_events, rows)
+                frontier = self._frontier_for(cursor, size)
+                nodes = integrity.complete_subtrees_after_append(
+                    size, leaf_hashes, lambda level, idx: frontier[(level, idx)]
                 )
-            cursor.executemany(self._sql.insert_events, rows)
-            frontier = self._frontier_for(cursor, size)
-            nodes = integrity.complete_subtrees_after_append(
-                size, leaf_hashes, lambda level, idx: frontier[(level, idx)]
-            )
-            cursor.executemany(self._sql.insert_nodes, nodes)
-            # The keys of every sealed field are live, and new ones stored with it.
-            self.subject_keys.settle(cursor, sealed)
+                cursor.executemany(self._sql.insert_nodes, nodes)
+                # The keys of every sealed field are live, and new ones stored with it.
+                keys_are_live = self.subject_keys.send_settlement(cursor, sealed)
+            keys_are_live()
             if in_transaction is not None:
                 in_transaction(cursor, size)
             new_size = size + len(stored_events)

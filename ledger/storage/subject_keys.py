@@ -131,9 +131,40 @@ class SubjectKeyStore:
         conflict); a subject with neither is refused, so nothing is ever
         stored that its own ledger could not open.
         """
+        self.send_settlement(cursor, subjects)()
+
+    def send_settlement(self, cursor: Any, subjects: Iterable[str]) -> Callable[[], None]:
+        """:meth:`settle` in two halves, for a pipelined append.
+
+        This half sends the statements (on PostgreSQL one statement reads the
+        stored keys and stores the new ones); the returned call, made once
+        their results are in and before the commit, raises unless every key
+        is live.
+        """
         checked = sorted(set(subjects))
-        if checked:
-            self._settle(cursor, checked, format_recorded_at(datetime.now(timezone.utc)))
+        if not checked:
+            return _nothing_to_check
+        now = format_recorded_at(datetime.now(timezone.utc))
+        with self._lock:
+            pending = {s: self._pending[s] for s in checked if s in self._pending}
+        if self.database.is_sqlite:
+            stored = self._stored_keys_sqlite(cursor, checked)
+            new = [(s, key, now) for s, key in pending.items() if s not in stored]
+            if new:  # the append lock is held: no rival can store one meanwhile
+                cursor.executemany(
+                    "INSERT INTO ledger_subject_keys (subject_id, key, created_at) "
+                    "VALUES (?, ?, ?)", new)
+            added = {s for s, _key, _now in new}
+            return lambda: self._judge(checked, pending, stored, added)
+        result = cursor.connection.cursor()
+        result.execute(_SETTLE_POSTGRESQL, (checked, [pending.get(s) for s in checked], now))
+
+        def check() -> None:
+            rows = result.fetchall()
+            stored = {str(row[0]): _key_of(row[1]) for row in rows if not row[2]}
+            self._judge(checked, pending, stored, {str(row[0]) for row in rows if row[2]})
+
+        return check
 
     def stored(self, subjects: Iterable[str]) -> None:
         """After an append committed: its new subjects' keys are stored ones now."""
@@ -143,51 +174,30 @@ class SubjectKeyStore:
                 if key is not None:
                     self._cache[subject_id] = key
 
-    def _settle(self, cursor: Any, subjects: list[str], now: str) -> None:
-        """Every sealing key is live: stored and not erased, or new and stored now."""
-        m = self._mark
+    def _stored_keys_sqlite(self, cursor: Any, subjects: list[str]) -> dict[str, bytes | None]:
         cursor.execute(
             "SELECT subject_id, key FROM ledger_subject_keys "
-            f"WHERE subject_id IN ({', '.join(m for _ in subjects)})",
+            f"WHERE subject_id IN ({', '.join('?' for _ in subjects)})",
             subjects,
         )
-        stored = {str(row[0]): _key_of(row[1]) for row in cursor.fetchall()}
-        with self._lock:
-            pending = {s: self._pending[s] for s in subjects if s in self._pending}
-        new: list[tuple[str, bytes, str]] = []
+        return {str(row[0]): _key_of(row[1]) for row in cursor.fetchall()}
+
+    def _judge(self, subjects: list[str], pending: Mapping[str, bytes],
+               stored: Mapping[str, bytes | None], added: set[str]) -> None:
+        """Raise unless every subject's sealing key is live: stored before this
+        append and not erased, or generated here and stored by it."""
         for subject_id in subjects:
-            if subject_id in stored and stored[subject_id] is None:
-                raise RefusedError(f"{subject_id} was erased while this act was being "
-                                   "recorded; nothing was recorded")
             ours = pending.get(subject_id)
-            if ours is None and subject_id not in stored:
+            if subject_id in stored:
+                if stored[subject_id] is None:
+                    raise RefusedError(f"{subject_id} was erased while this act was being "
+                                       "recorded; nothing was recorded")
+                if ours is not None and stored[subject_id] != ours:
+                    self._conflict(subject_id)
+            elif ours is None:
                 raise StorageError(f"personal data of {subject_id} was sealed with a key this "
                                    "ledger does not hold; nothing was recorded")
-            if ours is None or stored.get(subject_id) == ours:
-                continue
-            if subject_id in stored:
-                self._conflict(subject_id)
-            new.append((subject_id, ours, now))
-        if new:
-            self._insert(cursor, new)
-
-    def _insert(self, cursor: Any, rows: list[tuple[str, bytes, str]]) -> None:
-        """Store new keys: one statement for all (SQLite: the append lock is held)."""
-        if self.database.is_sqlite:
-            cursor.executemany(
-                "INSERT INTO ledger_subject_keys (subject_id, key, created_at) VALUES (?, ?, ?)",
-                rows,
-            )
-            return
-        cursor.execute(
-            "INSERT INTO ledger_subject_keys (subject_id, key, created_at) "
-            "SELECT * FROM unnest(%s::text[], %s::bytea[], %s::text[]) "
-            "ON CONFLICT DO NOTHING RETURNING subject_id",
-            ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]),
-        )
-        inserted = {str(row[0]) for row in cursor.fetchall()}
-        for subject_id, _key, _now in rows:
-            if subject_id not in inserted:  # another writer stored one meanwhile
+            elif subject_id not in added:  # another writer stored one meanwhile
                 self._conflict(subject_id)
 
     def _conflict(self, subject_id: str) -> None:
@@ -254,6 +264,28 @@ class SubjectKeyStore:
         with self._lock:
             self._cache[subject_id] = key
         return key
+
+
+def _nothing_to_check() -> None:
+    return None
+
+
+# One statement, one round trip: the stored keys of the subjects (as they were
+# before this statement), and the new keys it stores (a subject whose key is
+# NULL here has none pending). Under the append lock no rival can store a key
+# meanwhile; ON CONFLICT keeps that true even if one did.
+_SETTLE_POSTGRESQL = """
+WITH wanted AS (SELECT * FROM unnest(%s::text[], %s::bytea[]) AS w(subject_id, key)),
+stored AS (SELECT k.subject_id, k.key FROM ledger_subject_keys k JOIN wanted USING (subject_id)),
+added AS (
+    INSERT INTO ledger_subject_keys (subject_id, key, created_at)
+    SELECT w.subject_id, w.key, %s FROM wanted w
+    WHERE w.key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stored s WHERE s.subject_id = w.subject_id)
+    ON CONFLICT DO NOTHING RETURNING subject_id
+)
+SELECT subject_id, key, false FROM stored
+UNION ALL SELECT subject_id, NULL, true FROM added
+"""
 
 
 def _key_of(stored: bytes | memoryview | None) -> bytes | None:
