@@ -87,7 +87,7 @@ def leaf_input(
     column of another type) takes the general path, which escapes, or raises
     ``TypeError`` or ``ValueError`` as before.
     """
-    if not (0 <= position <= _MAX_SAFE_INTEGER and 0 <= stream_version <= _MAX_SAFE_INTEGER):
+    if not (0 <= position <= MAX_SAFE_INTEGER and 0 <= stream_version <= MAX_SAFE_INTEGER):
         raise ValueError("position and stream version must be safe non-negative integers")
     if (
         position.__class__ is int
@@ -118,7 +118,7 @@ def leaf_input(
     return text.encode("utf-8")
 
 
-_MAX_SAFE_INTEGER = 2**53 - 1
+MAX_SAFE_INTEGER = 2**53 - 1
 
 _base64 = binascii.b2a_base64
 
@@ -158,7 +158,7 @@ def _simple_jcs(value: Any) -> str | None:
             return '"' + value + '"'
         return None
     if kind is int:
-        return str(value) if -_MAX_SAFE_INTEGER <= value <= _MAX_SAFE_INTEGER else None
+        return str(value) if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER else None
     if value is None:
         return "null"
     if kind is bool:

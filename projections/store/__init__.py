@@ -176,5 +176,9 @@ class ViewWriter:
         self._positions.clear()
 
 
+# One encoder for every view row (json.dumps would build one per call).
+_ENCODER = json.JSONEncoder(sort_keys=True, default=str, separators=(",", ":"))
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
+    return _ENCODER.encode(value)

@@ -110,3 +110,20 @@ def test_the_subjects_of_a_stored_state_are_found_in_its_bytes(
     seal_state(state, PATHS, subject_id='case:A"\\b', stream_id="case:A", version=1, keys=keys)
     assert subjects_in(canonical_json(state)) == {'case:A"\\b'}
     assert subjects_in(canonical_json({"summary": summary, "other": other})) == set()
+
+
+@given(stream_id=st.text(max_size=40), version=st.integers(min_value=0, max_value=2**60),
+       path=st.lists(st.text(max_size=12), min_size=1, max_size=3),
+       index=st.none() | st.integers(min_value=0, max_value=2**60))
+def test_the_associated_data_is_the_canonical_json_of_where_the_field_sits(
+    stream_id: str, version: int, path: list[str], index: int | None
+) -> None:
+    from ledger.sealing import _aad
+
+    try:
+        expected = canonical_json([stream_id, version, path, index])
+    except (ValueError, TypeError) as refused:  # lone surrogates, unsafe integers
+        with pytest.raises(type(refused)):
+            _aad(stream_id, version, tuple(path), index)
+        return
+    assert _aad(stream_id, version, tuple(path), index) == expected
