@@ -70,9 +70,7 @@ class Database:
             if parsed.get_driver_name() != "psycopg":
                 parsed = parsed.set(drivername="postgresql+psycopg")
                 self.url = parsed.render_as_string(hide_password=False)
-            self.engine = create_engine(
-                self.url, pool_pre_ping=True, pool_size=5, max_overflow=10
-            )
+            self.engine = _postgresql_engine(self.url)
         else:
             raise InvalidInputError(
                 f"unsupported database {self.dialect!r}: use a sqlite:/// file or postgresql:// URL"
@@ -150,13 +148,28 @@ class Database:
             finally:
                 connection.close()
 
-    def pipeline(self, cursor: Any) -> contextlib.AbstractContextManager[Any]:
+    @contextlib.contextmanager
+    def pipeline(self, cursor: Any) -> Iterator[None]:
         """PostgreSQL: send the block's statements without waiting for each
         result (a fetch waits for what was sent before it; leaving the block
-        waits for the rest, raising the first error). SQLite: nothing to do."""
+        waits for the rest, raising the first error). SQLite: nothing to do.
+
+        When the block itself raises, that error is the one reported: the
+        pipeline is closed quietly (psycopg would log the error of closing an
+        aborted pipeline as a warning, a second message for one failure).
+        """
         if self.is_sqlite:
-            return contextlib.nullcontext()
-        return cursor.connection.pipeline()  # type: ignore[no-any-return]
+            yield
+            return
+        pipeline = cursor.connection.pipeline()
+        pipeline.__enter__()
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(Exception):
+                pipeline.__exit__(None, None, None)
+            raise
+        pipeline.__exit__(None, None, None)
 
     @property
     def driver_error(self) -> type[Exception]:
@@ -289,6 +302,39 @@ _OTHER_SNAPSHOTS = (
     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
     "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL"
 )
+
+
+# A pooled PostgreSQL connection idle longer than this is pinged before use
+# (a server restart or an idle timeout may have closed it); one used more
+# recently is taken as it is, which saves a round trip on every busy
+# transaction. SQLAlchemy's pool_pre_ping would ping every checkout.
+POSTGRESQL_PING_AFTER_IDLE_SECONDS = 10.0
+
+
+def _postgresql_engine(url: str) -> Engine:
+    engine = create_engine(url, pool_size=5, max_overflow=10)
+    driver_error = engine.dialect.loaded_dbapi.Error
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection, record):  # type: ignore[no-untyped-def]
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _alive(dbapi_connection, record, _proxy):  # type: ignore[no-untyped-def]
+        # Raising DisconnectionError makes the pool discard this connection
+        # and check out a new one.
+        if dbapi_connection.closed or dbapi_connection.broken:
+            raise sa_exc.DisconnectionError("the pooled connection is closed")
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < POSTGRESQL_PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dbapi_connection.execute("SELECT 1")
+            dbapi_connection.rollback()
+        except driver_error as exc:
+            raise sa_exc.DisconnectionError(f"the pooled connection is gone: {exc}") from exc
+
+    return engine
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:

@@ -82,10 +82,14 @@ class LedgerRecorder(ApplicationRecorder):
         with self.database.write_cursor() as cursor:
             # On PostgreSQL the statements travel pipelined: the head's in one
             # round trip, the rows, tree nodes and keys in a second, the commit
-            # in a third. Nothing commits before the keys are judged live.
+            # in a third. Every read comes before the first write is sent, so
+            # a refused write (a rival's stream version) surfaces when the
+            # block ends, as one error. Nothing commits before the keys are
+            # judged live.
             with self.database.pipeline(cursor):
                 # One statement takes the append lock, reads the head and moves it.
                 size, recorded_at = self._advance_head(cursor, len(stored_events), now)
+                frontier = self._frontier_for(cursor, size)
                 rows = []
                 leaf_hashes = []
                 for offset, stored in enumerate(stored_events):
@@ -96,11 +100,10 @@ class LedgerRecorder(ApplicationRecorder):
                     leaf_hashes.append(leaf_hash(
                         leaf_input(position, stream_id, version, stored.topic, recorded_at, stored.state)
                     ))
-                cursor.executemany(self._sql.insert_events, rows)
-                frontier = self._frontier_for(cursor, size)
                 nodes = integrity.complete_subtrees_after_append(
                     size, leaf_hashes, lambda level, idx: frontier[(level, idx)]
                 )
+                cursor.executemany(self._sql.insert_events, rows)
                 cursor.executemany(self._sql.insert_nodes, nodes)
                 # The keys of every sealed field are live, and new ones stored with it.
                 keys_are_live = self.subject_keys.send_settlement(cursor, sealed)
