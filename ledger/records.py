@@ -128,12 +128,13 @@ _LEAF_INPUT = (
 )
 
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\ud800-\udfff]')
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _jcs_string(value: str) -> str:
     if _NEEDS_ESCAPE.search(value) is None:
         return f'"{value}"'
-    if re.search(r"[\ud800-\udfff]", value):
+    if _SURROGATE.search(value):
         raise ValueError("text holds a lone surrogate, which RFC 8785 cannot encode")
     return json.dumps(value, ensure_ascii=False)
 
@@ -141,22 +142,57 @@ def _jcs_string(value: str) -> str:
 def canonical_json(value: Any) -> bytes:
     """RFC 8785 canonical JSON of a JSON-compatible value.
 
-    Lists of text, integers, booleans and nulls (what sealing encodes: each
-    personal value and the associated data of each envelope) are written
-    directly; anything else, or anything that needs escaping, goes to
-    ``rfc8785.dumps``. A property test pins the two together.
+    Objects with ASCII keys, lists, text, integers, booleans and nulls (every
+    event state the ledger writes, each sealed value and the associated data
+    of each envelope) are written directly; anything else (a float, a key
+    beyond ASCII, text with a lone surrogate, an unsafe integer) sends the
+    whole value to ``rfc8785.dumps``, which writes or refuses it. A property
+    test pins the two together.
     """
     text = _simple_jcs(value)
     return rfc8785.dumps(value) if text is None else text.encode("utf-8")
 
 
 def _simple_jcs(value: Any) -> str | None:
-    """JCS text of ``value`` if it is built only of the simple cases, else None."""
+    """JCS text of ``value`` if it is built only of the simple cases, else None.
+
+    Text is escaped as JCS escapes it (see ``leaf_input``); object members are
+    sorted by key, which for ASCII keys is JCS's UTF-16 code unit order.
+    """
     kind = value.__class__
     if kind is str:
-        if value.isprintable() and '"' not in value and "\\" not in value:
+        if _NEEDS_ESCAPE.search(value) is None:
             return '"' + value + '"'
-        return None
+        if _SURROGATE.search(value) is not None:
+            return None  # rfc8785 refuses it, with its own error
+        return json.dumps(value, ensure_ascii=False)
+    if kind is int:
+        return str(value) if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER else None
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is list:
+        parts = []
+        for item in value:
+            part = _simple_jcs(item)
+            if part is None:
+                return None
+            parts.append(part)
+        return "[" + ",".join(parts) + "]"
+    if kind is dict:
+        members = []
+        for key in value:
+            if key.__class__ is not str or not key.isascii():
+                return None
+        for key in sorted(value):
+            key_text = _simple_jcs(key)
+            part = _simple_jcs(value[key])
+            if key_text is None or part is None:
+                return None
+            members.append(key_text + ":" + part)
+        return "{" + ",".join(members) + "}"
+    return None
     if kind is int:
         return str(value) if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER else None
     if value is None:

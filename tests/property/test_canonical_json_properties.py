@@ -1,7 +1,8 @@
 """The hand-written fast paths of ``ledger.records`` are exactly RFC 8785.
 
-``canonical_json`` writes lists of text, integers, booleans and nulls itself
-(each sealed value and each envelope's associated data) and ``leaf_input``
+``canonical_json`` writes objects with ASCII keys, lists, text, integers,
+booleans and nulls itself (every event state, each sealed value and each
+envelope's associated data) and ``leaf_input``
 formats the whole record in one go when its texts need no escaping; both
 must give the bytes of ``rfc8785.dumps``, and fall back to it (or to its
 errors) for anything else.
@@ -25,9 +26,12 @@ texts = st.one_of(plain_text, any_text)
 safe = 2**53 - 1
 integers = st.one_of(st.integers(min_value=-safe, max_value=safe), st.integers())
 scalars = st.one_of(st.none(), st.booleans(), integers, texts, st.floats(allow_nan=False))
+# Objects with ASCII keys (every event state) take the fast path; other keys the library's.
+ascii_keys = st.text(alphabet=st.characters(min_codepoint=0x00, max_codepoint=0x7F), max_size=12)
 json_values = st.recursive(
     scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=5), st.dictionaries(texts, inner, max_size=4)),
+    lambda inner: st.one_of(st.lists(inner, max_size=5), st.dictionaries(texts, inner, max_size=4),
+                            st.dictionaries(ascii_keys, inner, max_size=6)),
     max_leaves=12,
 )
 
