@@ -106,7 +106,7 @@ class LedgerRecorder(ApplicationRecorder):
                 cursor.executemany(self._sql.insert_events, rows)
                 cursor.executemany(self._sql.insert_nodes, nodes)
                 # The keys of every sealed field are live, and new ones stored with it.
-                keys_are_live = self.subject_keys.send_settlement(cursor, sealed)
+                keys_are_live = self.subject_keys.send_settlement(cursor, sealed, now)
             keys_are_live()
             if in_transaction is not None:
                 in_transaction(cursor, size)

@@ -133,18 +133,21 @@ class SubjectKeyStore:
         """
         self.send_settlement(cursor, subjects)()
 
-    def send_settlement(self, cursor: Any, subjects: Iterable[str]) -> Callable[[], None]:
+    def send_settlement(self, cursor: Any, subjects: Iterable[str],
+                        now: str | None = None) -> Callable[[], None]:
         """:meth:`settle` in two halves, for a pipelined append.
 
         This half sends the statements (on PostgreSQL one statement reads the
         stored keys and stores the new ones); the returned call, made once
         their results are in and before the commit, raises unless every key
-        is live.
+        is live. ``now``: the append's own timestamp, stored as a new key's
+        ``created_at``.
         """
         checked = sorted(set(subjects))
         if not checked:
             return _nothing_to_check
-        now = format_recorded_at(datetime.now(timezone.utc))
+        if now is None:
+            now = format_recorded_at(datetime.now(timezone.utc))
         with self._lock:
             pending = {s: self._pending[s] for s in checked if s in self._pending}
         if self.database.is_sqlite:
