@@ -71,7 +71,9 @@ def history_plans(results: Results, size: int, database: Any, stream_id: str,
     from projections.store import ProjectionStore
     from projections.store.queries import HistoryFilter, history, history_statement
 
-    store = ProjectionStore.for_database(database)
+    from ledger.storage.recorder import LedgerRecorder
+
+    store = ProjectionStore.for_database(database, log=LedgerRecorder(database))
     if not store.is_sqlite:
         with database.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE view_history")
@@ -124,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         log = RealisticLog(ledger.app.subject_keys)
         while ledger.size() < size:
             ledger.insert(log.stored(min(1000, size - ledger.size())))
-        store = ProjectionStore.for_database(ledger.app.database)
+        store = ProjectionStore.for_database(ledger.app.database, log=ledger.recorder)
         store.create_all()
         runner.rebuild(ledger.recorder, store)
         stream = f"challenge:CH-{2019 + (size // 8) % 5}-{size // 8:06x}"

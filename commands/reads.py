@@ -70,7 +70,7 @@ def views(db_url: str, scope: Scope, progress: Progress | None = None) -> Iterat
     try:
         recorder = app.ledger_recorder
         if scope.is_now:
-            store = ProjectionStore.for_database(app.database)
+            store = ProjectionStore.for_database(app.database, log=app.ledger_recorder)
             store.create_all()
             runner.catch_up(recorder, store, progress=progress)
             yield store
@@ -88,7 +88,7 @@ def views(db_url: str, scope: Scope, progress: Progress | None = None) -> Iterat
 def rebuild_views(db_url: str, names: list[str], progress: Progress | None = None) -> int:
     app = open_ledger(db_url)
     try:
-        store = ProjectionStore.for_database(app.database)
+        store = ProjectionStore.for_database(app.database, log=app.ledger_recorder)
         store.create_all()
         return runner.rebuild(app.ledger_recorder, store, names, progress)
     finally:
@@ -98,7 +98,7 @@ def rebuild_views(db_url: str, names: list[str], progress: Progress | None = Non
 def view_status(db_url: str) -> list[runner.ViewStatus]:
     app = open_ledger(db_url)
     try:
-        store = ProjectionStore.for_database(app.database)
+        store = ProjectionStore.for_database(app.database, log=app.ledger_recorder)
         store.create_all()
         return runner.status(app.ledger_recorder, store)
     finally:

@@ -121,6 +121,15 @@ def _validate(record: StoredRecord, data: dict[str, Any], kind: _Topic | None) -
     return event
 
 
+def opened_fields(recorder: LedgerRecorder, positions: list[int]) -> dict[int, dict[str, Any]]:
+    """Each event's stored fields, personal ones opened (``[erased]`` once their
+    subject is erased), by position: what the history view shows, read from
+    the log itself so that no view keeps a copy of personal data."""
+    keys = recorder.subject_keys
+    keys.refresh()
+    return {record.position: Item(record, keys).data for record in recorder.records_at(positions)}
+
+
 def pages(
     recorder: LedgerRecorder, after: int, cut: Cut = Cut(), page_size: int = 2000
 ) -> Iterator[list[Item]]:

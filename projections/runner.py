@@ -125,7 +125,7 @@ def project_cut(recorder: LedgerRecorder, cut: Cut, progress: Progress | None = 
     positions below ``cut.stop`` and the events that had occurred by
     ``cut.as_of``.
     """
-    store = ProjectionStore.in_memory()
+    store = ProjectionStore.in_memory(log=recorder)
     views = make_views(recorder, cut=cut)
     positions: dict[str, int] = {}
     with _fewer_collections():

@@ -44,7 +44,7 @@ class WebState:
         self.key_path = key_path
         self.ledger: ScrutinyLedger = open_ledger(db_url)
         access.ensure_schema(self.ledger.database)
-        self._store = ProjectionStore.for_database(self.ledger.database)
+        self._store = ProjectionStore.for_database(self.ledger.database, log=self.ledger.ledger_recorder)
         self._store.create_all()
         self._catch_up_lock = threading.Lock()
         self._verify_lock = threading.Lock()

@@ -273,6 +273,25 @@ class LedgerRecorder(ApplicationRecorder):
                 yield StoredRecord(int(row[0]), row[1], int(row[2]), row[3], row[4], bytes(row[5]))
             first = following
 
+    def records_at(self, positions: Sequence[int], chunk: int = 500) -> list[StoredRecord]:
+        """The stored rows at the given positions, in position order (one
+        primary-key ``IN`` read per ``chunk`` positions); absent ones are left out."""
+        wanted = sorted(set(positions))
+        p = "?" if self.database.is_sqlite else "%s"
+        found: list[StoredRecord] = []
+        for first in range(0, len(wanted), chunk):
+            part = wanted[first:first + chunk]
+            with self.database.read_cursor() as cursor:
+                cursor.execute(
+                    "SELECT position, stream_id, stream_version, topic, recorded_at, state "
+                    f"FROM ledger_events WHERE position IN ({', '.join(p for _ in part)}) "
+                    "ORDER BY position",
+                    part,
+                )
+                rows = cursor.fetchall()
+            found.extend(StoredRecord(int(r[0]), r[1], int(r[2]), r[3], r[4], bytes(r[5])) for r in rows)
+        return found
+
     def iter_leaf_pages(
         self, page_size: int = 5000, *, stop: int
     ) -> Iterator[tuple[list[tuple[Any, ...]], dict[int, bytes], dict[tuple[int, int], bytes]]]:

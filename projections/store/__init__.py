@@ -16,10 +16,11 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, Table, create_engine, delete, select
+from sqlalchemy import Engine, Table, create_engine, delete, inspect, select
 from sqlalchemy.pool import StaticPool
 
 from ledger.storage.database import Database, translate_errors
+from ledger.storage.recorder import LedgerRecorder
 from projections.store import schema, writes
 
 Row = dict[str, Any]
@@ -28,22 +29,26 @@ Row = dict[str, Any]
 class ProjectionStore:
     """View tables in the ledger's database, or in memory for time travel."""
 
-    def __init__(self, engine: Engine, *, owns_engine: bool = False) -> None:
+    def __init__(self, engine: Engine, *, log: LedgerRecorder | None = None,
+                 owns_engine: bool = False) -> None:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
+        # The log the views were projected from: history reads each event's
+        # fields from it (the views keep no copy of them).
+        self.log = log
         self._owns_engine = owns_engine
         self.writes = writes.for_engine(engine)
 
     @classmethod
-    def for_database(cls, database: Database) -> ProjectionStore:
-        return cls(database.engine)
+    def for_database(cls, database: Database, log: LedgerRecorder | None = None) -> ProjectionStore:
+        return cls(database.engine, log=log)
 
     @classmethod
-    def in_memory(cls) -> ProjectionStore:
+    def in_memory(cls, log: LedgerRecorder | None = None) -> ProjectionStore:
         engine = create_engine(
             "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
         )
-        store = cls(engine, owns_engine=True)
+        store = cls(engine, log=log, owns_engine=True)
         store.create_all()
         return store
 
@@ -54,12 +59,28 @@ class ProjectionStore:
     # -- schema -------------------------------------------------------------------
 
     def create_all(self) -> None:
+        """Create the view tables; a view whose tables an older version made
+        differently is dropped and made anew (it is rebuilt from the log)."""
+        outdated = [view for view, tables in schema.VIEW_TABLES.items()
+                    if any(self._differs(table) for table in tables)]
+        if outdated:
+            self.reset_views(outdated)
         with self._write() as conn:
             schema.views_metadata.create_all(conn)
+
+    def _differs(self, table: Table) -> bool:
+        """Does the stored table exist with other columns than ``table``'s?"""
+        with self._read() as conn:
+            inspector = inspect(conn)
+            if not inspector.has_table(table.name):
+                return False
+            stored = {column["name"] for column in inspector.get_columns(table.name)}
+        return stored != {column.name for column in table.columns}
 
     def reset_views(self, views: Sequence[str]) -> None:
         """Drop and recreate the tables of the named views; their positions restart."""
         with self._write() as conn:
+            schema.positions.create(conn, checkfirst=True)
             for view in views:
                 for table in reversed(schema.VIEW_TABLES[view]):
                     table.drop(conn, checkfirst=True)

@@ -11,6 +11,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
+from ledger.errors import StorageError
+from projections.feed import opened_fields
 from projections.store import ProjectionStore, Row, schema
 
 h = schema.history.c
@@ -125,8 +127,11 @@ def _dates_are_rare(store: ProjectionStore, f: HistoryFilter) -> bool:
 
 def history(store: ProjectionStore, f: HistoryFilter) -> list[Row]:
     rows = store.rows(history_statement(f, store))
+    if store.log is None:
+        raise StorageError("history needs the ledger it was projected from: its fields are read there")
+    opened = opened_fields(store.log, [row["position"] for row in rows])
     for row in rows:
-        stored = json.loads(row["fields"])
+        stored = opened.get(row["position"], {})
         row["evidence"] = stored.get("evidence", [])
         row["corrected_by"] = row.pop("later_corrected_by")
         values = row.pop("corrected_values")

@@ -44,7 +44,8 @@ history = Table(
     Column("tier", Integer),
     Column("occurred_on", Text),
     Column("recorded_at", Text, nullable=False),
-    Column("fields", Text, nullable=False),
+    # No copy of the event's fields: readers take them from the log by
+    # position (projections.feed.opened_fields), so no view holds personal data.
     Index("view_history_stream", "stream_id", "position"),
     Index("view_history_actor", "actor_id", "position"),
     Index("view_history_tier", "tier", "position"),

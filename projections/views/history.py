@@ -26,12 +26,6 @@ def organisations_named(stream_id: str, fields: dict[str, Any]) -> set[str]:
     return found
 
 
-def _stored_fields(item: Item) -> str:
-    if not item.data:
-        return "{}"
-    return dumps(item.data) if item.opened else item.record.state.decode("utf-8")
-
-
 class HistoryView:
     name = "history"
 
@@ -52,8 +46,6 @@ class HistoryView:
                 "tier": int(tier) if tier is not None else None,
                 "occurred_on": data.get("occurred_on"),
                 "recorded_at": record.recorded_at,
-                # The stored JSON (personal fields opened); readers drop the envelope.
-                "fields": _stored_fields(item),
             },
         )
         if "target_stream_id" in data and stream_id.startswith("correction:"):

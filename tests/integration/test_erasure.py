@@ -285,3 +285,37 @@ def test_an_event_sealed_with_a_key_its_ledger_does_not_hold_is_never_stored(
     with pytest.raises(StorageError, match="a key this ledger does not hold"):
         ledger.ledger_recorder.insert_events([foreign.to_stored_event(event)])
     assert ledger.ledger_recorder.size() == size
+
+
+def test_the_history_view_keeps_no_copy_of_personal_text_and_shows_it_from_the_log(
+    ledger: ScrutinyLedger, initialised: tuple[str, Path]
+) -> None:
+    db_url = initialised[0]
+    notified = history_of(db_url, f"case:{CASE}")[0]
+    assert CHILD_TEXT in notified["fields"]["summary"]  # shown, read from the log
+    with ledger.database.read_cursor() as cursor:
+        for table in ("view_history", "view_history_organisations", "view_history_corrections"):
+            cursor.execute(f"SELECT * FROM {table}")
+            stored = repr(cursor.fetchall())
+            assert "Quillon" not in stored and "Ottoline" not in stored and "Zanzibar" not in stored
+
+
+def test_a_history_view_made_by_an_older_version_is_made_anew(
+    ledger: ScrutinyLedger, initialised: tuple[str, Path]
+) -> None:
+    """The older history view copied each event's fields into a column; the
+    first read drops it and rebuilds the view from the log."""
+    db_url = initialised[0]
+    before = history_of(db_url, f"case:{CASE}")
+    with ledger.database.write() as conn:
+        conn.exec_driver_sql("DROP TABLE view_history")
+        conn.exec_driver_sql(
+            "CREATE TABLE view_history (position BIGINT PRIMARY KEY, stream_id TEXT NOT NULL, "
+            "stream_kind TEXT NOT NULL, stream_version BIGINT NOT NULL, event_type TEXT NOT NULL, "
+            "actor_id TEXT, actor_role TEXT, tier INTEGER, occurred_on TEXT, "
+            "recorded_at TEXT NOT NULL, fields TEXT NOT NULL)")
+    after = history_of(db_url, f"case:{CASE}")
+    assert after == before and CHILD_TEXT in after[0]["fields"]["summary"]
+    with ledger.database.read_cursor() as cursor:
+        cursor.execute("SELECT * FROM view_history WHERE stream_id = 'case:' || 'SSCP-2019-01'")
+        assert len(cursor.fetchall()) == len(before)
