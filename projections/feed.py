@@ -16,7 +16,7 @@ from eventsourcing.utils import resolve_topic
 
 from ledger.domain.base import DomainEvent
 from ledger.records import StoredRecord
-from ledger.sealing import FieldPath, KeyRing, open_state
+from ledger.sealing import FieldPath, KeyRing, open_state, subjects_in
 from ledger.storage.recorder import LedgerRecorder
 
 
@@ -126,8 +126,9 @@ def opened_fields(recorder: LedgerRecorder, positions: list[int]) -> dict[int, d
     subject is erased), by position: what the history view shows, read from
     the log itself so that no view keeps a copy of personal data."""
     keys = recorder.subject_keys
-    keys.refresh()
-    return {record.position: Item(record, keys).data for record in recorder.records_at(positions)}
+    records = recorder.records_at(positions)
+    keys.prefetch(subject for record in records for subject in subjects_in(record.state))
+    return {record.position: Item(record, keys).data for record in records}
 
 
 def pages(

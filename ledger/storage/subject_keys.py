@@ -99,6 +99,25 @@ class SubjectKeyStore:
         with self._lock:
             self._cache.clear()
 
+    def prefetch(self, subject_ids: Iterable[str], chunk: int = 500) -> None:
+        """Read these subjects' keys afresh, one query per ``chunk`` (a page of
+        history opens fields of many subjects; an erasure made meanwhile by
+        another process is honoured)."""
+        wanted = sorted(set(subject_ids))
+        table = schema.subject_keys
+        loaded: dict[str, bytes | None] = {}
+        with self.database.read() as conn:
+            for first in range(0, len(wanted), chunk):
+                rows = conn.execute(select(table.c.subject_id, table.c.key).where(
+                    table.c.subject_id.in_(wanted[first:first + chunk])))
+                loaded.update((str(row.subject_id), _key_of(row.key)) for row in rows)
+        with self._lock:
+            for subject_id in wanted:
+                if subject_id in loaded:
+                    self._cache[subject_id] = loaded[subject_id]
+                else:
+                    self._cache.pop(subject_id, None)
+
     def preload(self) -> None:
         """Read every key once (a rebuild opens most subjects)."""
         with self.database.read() as conn:
