@@ -98,8 +98,8 @@ def _load(record: StoredRecord, keys: KeyRing) -> tuple[dict[str, Any], bool, _T
     topic = record.topic
     if not topic.startswith("ledger.") or ":" not in topic:
         return {}, False, None
-    try:  # (text parses faster than bytes: no encoding to detect)
-        data = json.loads(record.state.decode("utf-8"))
+    try:
+        data = _parse(record.state.decode("utf-8"))
     except ValueError:
         return {}, False, None
     if not isinstance(data, dict):
@@ -112,6 +112,20 @@ def _load(record: StoredRecord, keys: KeyRing) -> tuple[dict[str, Any], bool, _T
         return data, False, kind
     open_state(data, paths, stream_id=record.stream_id, version=record.stream_version, keys=keys)
     return data, True, kind
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _parse(text: str) -> Any:
+    """``json.loads`` of a stored state, minus its per-call overhead: canonical
+    JSON has no surrounding whitespace, so the decoder is called directly, and
+    anything else (whitespace, trailing text) goes to ``json.loads`` itself."""
+    try:
+        value, end = _DECODER.raw_decode(text)
+    except ValueError:
+        return json.loads(text)
+    return value if end == len(text) else json.loads(text)
 
 
 def _validate(record: StoredRecord, data: dict[str, Any], kind: _Topic | None) -> DomainEvent:

@@ -13,14 +13,29 @@ from projections.store import ViewWriter, dumps, schema
 ENVELOPE = {"originator_id", "originator_version", "actor_id", "actor_role", "occurred_on", "tier", "evidence"}
 
 
+def _naming(key: str) -> bool:
+    """Can a field of this name hold organisation ids?"""
+    return "organisation" in key or "partner" in key or key in ("to", "recipient_id")
+
+
+# The fields of an event that can name organisations, by its set of field
+# names (an event type's fields are the same in every event of it).
+_NAMING_FIELDS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
 def organisations_named(stream_id: str, fields: dict[str, Any]) -> set[str]:
     """Organisation ids an event is about: its own stream, or fields naming them."""
     found: set[str] = set()
     if stream_id.startswith("org:"):
         found.add(stream_id.split(":", 1)[1])
-    for key, value in fields.items():
-        if "organisation" not in key and "partner" not in key and key not in ("to", "recipient_id"):
-            continue
+    names = tuple(fields)
+    naming = _NAMING_FIELDS.get(names)
+    if naming is None:
+        naming = tuple(key for key in names if _naming(key))
+        if len(_NAMING_FIELDS) < 1024:
+            _NAMING_FIELDS[names] = naming
+    for key in naming:
+        value = fields[key]
         values = value if isinstance(value, list) else [value]
         found.update(v for v in values if isinstance(v, str) and v and " " not in v)
     return found
