@@ -161,11 +161,9 @@ def _simple_jcs(value: Any) -> str | None:
     """
     kind = value.__class__
     if kind is str:
-        if _NEEDS_ESCAPE.search(value) is None:
-            return '"' + value + '"'
-        if _SURROGATE.search(value) is not None:
+        if _NEEDS_ESCAPE.search(value) is not None and _SURROGATE.search(value) is not None:
             return None  # rfc8785 refuses it, with its own error
-        return json.dumps(value, ensure_ascii=False)
+        return _jcs_string(value)
     if kind is int:
         return str(value) if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER else None
     if value is None:
@@ -186,25 +184,9 @@ def _simple_jcs(value: Any) -> str | None:
             if key.__class__ is not str or not key.isascii():
                 return None
         for key in sorted(value):
-            key_text = _simple_jcs(key)
             part = _simple_jcs(value[key])
-            if key_text is None or part is None:
-                return None
-            members.append(key_text + ":" + part)
-        return "{" + ",".join(members) + "}"
-    return None
-    if kind is int:
-        return str(value) if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER else None
-    if value is None:
-        return "null"
-    if kind is bool:
-        return "true" if value else "false"
-    if kind is list:
-        parts = []
-        for item in value:
-            part = _simple_jcs(item)
             if part is None:
                 return None
-            parts.append(part)
-        return "[" + ",".join(parts) + "]"
+            members.append(_jcs_string(key) + ":" + part)
+        return "{" + ",".join(members) + "}"
     return None
