@@ -70,15 +70,14 @@ class Item:
     ``event`` (pydantic validation).
     """
 
-    __slots__ = ("_event", "_topic", "data", "opened", "position", "record")
+    __slots__ = ("_event", "_topic", "data", "position", "record")
 
     def __init__(self, record: StoredRecord, keys: KeyRing) -> None:
         self.record = record
         self.position: int = record.position
         self.data: dict[str, Any]
-        self.opened: bool  # True when ``data`` differs from the stored state: fields opened
         self._topic: _Topic | None
-        self.data, self.opened, self._topic = _load(record, keys)
+        self.data, self._topic = _load(record, keys)
         self._event: DomainEvent | None | bool = False
 
     @property
@@ -94,24 +93,23 @@ class Item:
         return self._event  # type: ignore[return-value]
 
 
-def _load(record: StoredRecord, keys: KeyRing) -> tuple[dict[str, Any], bool, _Topic | None]:
+def _load(record: StoredRecord, keys: KeyRing) -> tuple[dict[str, Any], _Topic | None]:
     topic = record.topic
     if not topic.startswith("ledger.") or ":" not in topic:
-        return {}, False, None
+        return {}, None
     try:
         data = _parse(record.state.decode("utf-8"))
     except ValueError:
-        return {}, False, None
+        return {}, None
     if not isinstance(data, dict):
-        return {}, False, None
+        return {}, None
     kind = _TOPICS.get(topic)
     if kind is None:
         kind = _TOPICS[topic] = _Topic(topic, resolve_topic(topic))
     paths = kind.paths if kind.paths is not None else kind.event_class.personal_paths(data)
-    if not paths:
-        return data, False, kind
-    open_state(data, paths, stream_id=record.stream_id, version=record.stream_version, keys=keys)
-    return data, True, kind
+    if paths:
+        open_state(data, paths, stream_id=record.stream_id, version=record.stream_version, keys=keys)
+    return data, kind
 
 
 _DECODER = json.JSONDecoder()

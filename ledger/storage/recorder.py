@@ -253,8 +253,8 @@ class LedgerRecorder(ApplicationRecorder):
             raise ValueError("page_size must be at least 1")
         p = "?" if self.database.is_sqlite else "%s"
         rows_sql = (
-            "SELECT position, stream_id, stream_version, topic, recorded_at, state "
-            f"FROM ledger_events WHERE position >= {p} AND position < {p} ORDER BY position"
+            f"SELECT {_RECORD_COLUMNS} FROM ledger_events "
+            f"WHERE position >= {p} AND position < {p} ORDER BY position"
         )
         next_sql = f"SELECT MIN(position) FROM ledger_events WHERE position >= {p} AND position < {p}"
         upper = stop if stop is not None else 2**62
@@ -270,7 +270,7 @@ class LedgerRecorder(ApplicationRecorder):
                     found = cursor.fetchone()
                     following = None if found is None or found[0] is None else int(found[0])
             for row in rows:
-                yield StoredRecord(int(row[0]), row[1], int(row[2]), row[3], row[4], bytes(row[5]))
+                yield _record(row)
             first = following
 
     def records_at(self, positions: Sequence[int], chunk: int = 500) -> list[StoredRecord]:
@@ -283,13 +283,12 @@ class LedgerRecorder(ApplicationRecorder):
             part = wanted[first:first + chunk]
             with self.database.read_cursor() as cursor:
                 cursor.execute(
-                    "SELECT position, stream_id, stream_version, topic, recorded_at, state "
-                    f"FROM ledger_events WHERE position IN ({', '.join(p for _ in part)}) "
-                    "ORDER BY position",
+                    f"SELECT {_RECORD_COLUMNS} FROM ledger_events "
+                    f"WHERE position IN ({', '.join(p for _ in part)}) ORDER BY position",
                     part,
                 )
                 rows = cursor.fetchall()
-            found.extend(StoredRecord(int(r[0]), r[1], int(r[2]), r[3], r[4], bytes(r[5])) for r in rows)
+            found.extend(_record(row) for row in rows)
         return found
 
     def iter_leaf_pages(
@@ -311,8 +310,8 @@ class LedgerRecorder(ApplicationRecorder):
         """
         p = "?" if self.database.is_sqlite else "%s"
         rows_sql = (
-            "SELECT position, stream_id, stream_version, topic, recorded_at, state "
-            f"FROM ledger_events WHERE position >= {p} AND position < {p} ORDER BY position"
+            f"SELECT {_RECORD_COLUMNS} FROM ledger_events "
+            f"WHERE position >= {p} AND position < {p} ORDER BY position"
         )
         leaves_sql = f"SELECT idx, hash FROM ledger_tree WHERE level = 0 AND idx >= {p} AND idx < {p}"
         for start in range(0, stop, page_size):
@@ -482,6 +481,14 @@ class _HotPathSQL:
             insert_nodes=f"INSERT INTO ledger_tree (level, idx, hash) VALUES ({p}, {p}, {p})",
             select_node=f"SELECT hash FROM ledger_tree WHERE level = {p} AND idx = {p}",
         )
+
+
+# A stored row as the driver returns it, in this order, and as a record.
+_RECORD_COLUMNS = "position, stream_id, stream_version, topic, recorded_at, state"
+
+
+def _record(row: Sequence[Any]) -> StoredRecord:
+    return StoredRecord(int(row[0]), row[1], int(row[2]), row[3], row[4], bytes(row[5]))
 
 
 def _check_storable(stored: StoredEvent) -> None:

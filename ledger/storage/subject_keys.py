@@ -271,9 +271,9 @@ class SubjectKeyStore:
         position = None if row.erased_position is None else int(row.erased_position)
         return SubjectStatus(subject_id, str(row.created_at), row.erased_at, position)
 
-    def _lookup(self, subject_id: str, *, fresh: bool = False) -> object:
+    def _lookup(self, subject_id: str) -> object:
         with self._lock:
-            if not fresh and subject_id in self._cache:
+            if subject_id in self._cache:
                 return self._cache[subject_id]
         table = schema.subject_keys
         with self.database.read() as conn:

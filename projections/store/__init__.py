@@ -61,21 +61,23 @@ class ProjectionStore:
     def create_all(self) -> None:
         """Create the view tables; a view whose tables an older version made
         differently is dropped and made anew (it is rebuilt from the log)."""
-        outdated = [view for view, tables in schema.VIEW_TABLES.items()
-                    if any(self._differs(table) for table in tables)]
+        with self._read() as conn:
+            inspector = inspect(conn)
+            present = set(inspector.get_table_names())
+            stored = {
+                table.name: {column["name"] for column in inspector.get_columns(table.name)}
+                for tables in schema.VIEW_TABLES.values() for table in tables
+                if table.name in present
+            }
+        outdated = [
+            view for view, tables in schema.VIEW_TABLES.items()
+            if any(table.name in stored and stored[table.name] != {c.name for c in table.columns}
+                   for table in tables)
+        ]
         if outdated:
             self.reset_views(outdated)
         with self._write() as conn:
             schema.views_metadata.create_all(conn)
-
-    def _differs(self, table: Table) -> bool:
-        """Does the stored table exist with other columns than ``table``'s?"""
-        with self._read() as conn:
-            inspector = inspect(conn)
-            if not inspector.has_table(table.name):
-                return False
-            stored = {column["name"] for column in inspector.get_columns(table.name)}
-        return stored != {column.name for column in table.columns}
 
     def reset_views(self, views: Sequence[str]) -> None:
         """Drop and recreate the tables of the named views; their positions restart."""

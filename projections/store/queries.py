@@ -126,9 +126,9 @@ def _dates_are_rare(store: ProjectionStore, f: HistoryFilter) -> bool:
 
 
 def history(store: ProjectionStore, f: HistoryFilter) -> list[Row]:
-    rows = store.rows(history_statement(f, store))
     if store.log is None:
         raise StorageError("history needs the ledger it was projected from: its fields are read there")
+    rows = store.rows(history_statement(f, store))
     opened = opened_fields(store.log, [row["position"] for row in rows])
     for row in rows:
         stored = opened.get(row["position"], {})
