@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ledger.errors import RefusedError
-from ledger.sealing import new_subject_key
+from ledger.sealing import Cipher, cipher_for, new_subject_key
 
 
 class MemoryKeys:
@@ -20,3 +20,7 @@ class MemoryKeys:
 
     def opening_key(self, subject_id: str) -> bytes | None:
         return self.keys[subject_id]
+
+    def opening_cipher(self, subject_id: str) -> Cipher | None:
+        key = self.keys[subject_id]
+        return None if key is None else cipher_for(key)

@@ -31,11 +31,15 @@ from sqlalchemy import select
 
 from ledger.errors import ConflictError, RefusedError, StorageError
 from ledger.records import format_recorded_at
-from ledger.sealing import new_subject_key
+from ledger.sealing import Cipher, cipher_for, new_subject_key
 from ledger.storage import schema
 from ledger.storage.database import Database
 
 _ABSENT = object()
+
+# Openers kept for the most recently used subjects (a replay meets a subject's
+# events close together); the cache starts over when full.
+CIPHER_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,8 @@ class SubjectKeyStore:
         self.database = database
         self._mark = "?" if database.is_sqlite else "%s"
         self._cache: dict[str, bytes | None] = {}
+        # Each subject's opener, beside the cached key it was made from.
+        self._ciphers: dict[str, tuple[bytes, Cipher]] = {}
         # Keys generated for new subjects, not yet stored by an append.
         self._pending: dict[str, bytes] = {}
         self._lock = threading.Lock()
@@ -94,10 +100,29 @@ class SubjectKeyStore:
         assert key is None or isinstance(key, bytes)
         return key
 
+    def opening_cipher(self, subject_id: str) -> Cipher | None:
+        """An opener of the subject's key, or None once erased. An opener is
+        reused only while the key it was made from is still the cached one, so
+        forgetting or erasing a key forgets its opener too."""
+        kept = self._ciphers.get(subject_id)
+        if kept is not None and self._cache.get(subject_id) is kept[0]:
+            return kept[1]
+        key = self.opening_key(subject_id)
+        if key is None:
+            return None
+        cipher = cipher_for(key)
+        with self._lock:
+            if self._cache.get(subject_id) is key:  # a stored key, not a pending one
+                if len(self._ciphers) >= CIPHER_CACHE_SIZE:
+                    self._ciphers.clear()
+                self._ciphers[subject_id] = (key, cipher)
+        return cipher
+
     def refresh(self) -> None:
         """Forget cached keys (an erasure by another process is then honoured)."""
         with self._lock:
             self._cache.clear()
+            self._ciphers.clear()
 
     def prefetch(self, subject_ids: Iterable[str], chunk: int = 500) -> None:
         """Read these subjects' keys afresh, one query per ``chunk`` (a page of
@@ -125,6 +150,7 @@ class SubjectKeyStore:
             loaded = {str(row.subject_id): _key_of(row.key) for row in rows}
         with self._lock:
             self._cache = loaded
+            self._ciphers.clear()
 
     # -- inside the append transaction --------------------------------------------
 
@@ -231,6 +257,7 @@ class SubjectKeyStore:
         with self._lock:
             self._pending.pop(subject_id, None)
             self._cache.pop(subject_id, None)
+            self._ciphers.pop(subject_id, None)
 
     def _destroy(self, cursor: Any, subject_id: str, now: str, position: int) -> None:
         m = self._mark
@@ -255,6 +282,7 @@ class SubjectKeyStore:
         )
         with self._lock:
             self._cache.pop(subject_id, None)
+            self._ciphers.pop(subject_id, None)
 
     # -- reading ------------------------------------------------------------------
 

@@ -319,3 +319,19 @@ def test_a_history_view_made_by_an_older_version_is_made_anew(
     with ledger.database.read_cursor() as cursor:
         cursor.execute("SELECT * FROM view_history WHERE stream_id = 'case:' || 'SSCP-2019-01'")
         assert len(cursor.fetchall()) == len(before)
+
+
+def test_an_opener_kept_for_a_subject_is_forgotten_with_its_key(
+    ledger: ScrutinyLedger, initialised: tuple[str, Path]
+) -> None:
+    from ledger.storage.subject_keys import SubjectKeyStore
+
+    reader = SubjectKeyStore(ledger.database)
+    subject = f"case:{CASE}"
+    opener = reader.opening_cipher(subject)
+    assert opener is not None and reader.opening_cipher(subject) is opener  # kept
+    erase(initialised[0], subject)  # by another process's store
+    reader.refresh()  # what every read operation starts with
+    assert reader.opening_cipher(subject) is None and reader.opening_key(subject) is None
+    with pytest.raises(StorageError, match="no key for subject case:NOBODY"):
+        reader.opening_cipher("case:NOBODY")
