@@ -18,6 +18,7 @@ from ledger.domain.base import DomainEvent
 from ledger.records import StoredRecord
 from ledger.sealing import FieldPath, KeyRing, open_state, subjects_in
 from ledger.storage.recorder import LedgerRecorder
+from ledger.storage.subject_keys import SubjectKeyStore
 
 
 @dataclass(frozen=True)
@@ -137,10 +138,8 @@ def opened_fields(recorder: LedgerRecorder, positions: list[int]) -> dict[int, d
     """Each event's stored fields, personal ones opened (``[erased]`` once their
     subject is erased), by position: what the history view shows, read from
     the log itself so that no view keeps a copy of personal data."""
-    keys = recorder.subject_keys
-    records = recorder.records_at(positions)
-    keys.prefetch(subject for record in records for subject in subjects_in(record.state))
-    return {record.position: Item(record, keys).data for record in records}
+    items = _opened(recorder.records_at(positions), recorder.subject_keys, forget_others=False)
+    return {item.position: item.data for item in items}
 
 
 def pages(
@@ -148,21 +147,24 @@ def pages(
 ) -> Iterator[list[Item]]:
     """Pages of items with positions greater than ``after``, in order.
 
-    The subject keys are read afresh first, so an erasure recorded by another
-    process is honoured by every projection from then on: all of them at once
-    for a replay from the start, else each as it is first needed (a catch-up
-    of a few events should not read every subject's key).
+    Before a page is opened, the keys of the subjects its records seal are
+    read afresh (one query per 500 subjects), and only they are kept: an
+    erasure recorded by another process is honoured from the next page on,
+    and a replay's memory does not grow with the number of subjects in the log.
     """
     keys = recorder.subject_keys
-    if after < 0:
-        keys.preload()
-    else:
-        keys.refresh()
-    page: list[Item] = []
+    records: list[StoredRecord] = []
     for record in recorder.iter_records(start=after + 1, stop=cut.stop, page_size=page_size):
-        page.append(Item(record, keys))
-        if len(page) == page_size:
-            yield page
-            page = []
-    if page:
-        yield page
+        records.append(record)
+        if len(records) == page_size:
+            yield _opened(records, keys, forget_others=True)
+            records = []
+    if records:
+        yield _opened(records, keys, forget_others=True)
+
+
+def _opened(records: list[StoredRecord], keys: SubjectKeyStore, *, forget_others: bool) -> list[Item]:
+    """The records as items, their subjects' keys read first in bulk."""
+    keys.prefetch((subject for record in records for subject in subjects_in(record.state)),
+                  forget_others=forget_others)
+    return [Item(record, keys) for record in records]

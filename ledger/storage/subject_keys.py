@@ -14,9 +14,10 @@ key destroyed a moment later is refused, never recorded unreadable), and that
 no other writer stored a different key for a new subject first (the act is
 refused as a conflict, to be retried; nothing is recorded).
 
-Keys are cached per store; :meth:`SubjectKeyStore.refresh` forgets them, and
-each read operation of a long-running process starts with it, so an erasure
-made by another process is honoured from the next read on.
+Keys are cached per store. Every read of the log reads the keys of the
+subjects it is about to open afresh first (:meth:`SubjectKeyStore.prefetch`,
+once per page), so an erasure made by another process is honoured from the
+next read on.
 """
 
 from __future__ import annotations
@@ -118,39 +119,33 @@ class SubjectKeyStore:
                 self._ciphers[subject_id] = (key, cipher)
         return cipher
 
-    def refresh(self) -> None:
-        """Forget cached keys (an erasure by another process is then honoured)."""
-        with self._lock:
-            self._cache.clear()
-            self._ciphers.clear()
-
-    def prefetch(self, subject_ids: Iterable[str], chunk: int = 500) -> None:
+    def prefetch(self, subject_ids: Iterable[str], chunk: int = 500, *,
+                 forget_others: bool = False) -> None:
         """Read these subjects' keys afresh, one query per ``chunk`` (a page of
-        history opens fields of many subjects; an erasure made meanwhile by
-        another process is honoured)."""
+        the log opens fields of many subjects; an erasure made meanwhile by
+        another process is honoured). ``forget_others``: keep only these
+        keys, so that a replay's cache holds one page's subjects, never the
+        whole log's."""
         wanted = sorted(set(subject_ids))
-        table = schema.subject_keys
         loaded: dict[str, bytes | None] = {}
-        with self.database.read() as conn:
-            for first in range(0, len(wanted), chunk):
-                rows = conn.execute(select(table.c.subject_id, table.c.key).where(
-                    table.c.subject_id.in_(wanted[first:first + chunk])))
-                loaded.update((str(row.subject_id), _key_of(row.key)) for row in rows)
+        if wanted:
+            with self.database.read_cursor() as cursor:  # the driver's: no statement compiling
+                for first in range(0, len(wanted), chunk):
+                    part = wanted[first:first + chunk]
+                    cursor.execute(
+                        "SELECT subject_id, key FROM ledger_subject_keys "
+                        f"WHERE subject_id IN ({', '.join(self._mark for _ in part)})", part)
+                    loaded.update((str(row[0]), _key_of(row[1])) for row in cursor.fetchall())
         with self._lock:
+            if forget_others:
+                self._cache = loaded
+                self._ciphers.clear()
+                return
             for subject_id in wanted:
                 if subject_id in loaded:
                     self._cache[subject_id] = loaded[subject_id]
                 else:
                     self._cache.pop(subject_id, None)
-
-    def preload(self) -> None:
-        """Read every key once (a rebuild opens most subjects)."""
-        with self.database.read() as conn:
-            rows = conn.execute(select(schema.subject_keys.c.subject_id, schema.subject_keys.c.key))
-            loaded = {str(row.subject_id): _key_of(row.key) for row in rows}
-        with self._lock:
-            self._cache = loaded
-            self._ciphers.clear()
 
     # -- inside the append transaction --------------------------------------------
 

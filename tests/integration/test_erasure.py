@@ -331,7 +331,28 @@ def test_an_opener_kept_for_a_subject_is_forgotten_with_its_key(
     opener = reader.opening_cipher(subject)
     assert opener is not None and reader.opening_cipher(subject) is opener  # kept
     erase(initialised[0], subject)  # by another process's store
-    reader.refresh()  # what every read operation starts with
+    reader.prefetch([subject])  # what every read of the log starts with
     assert reader.opening_cipher(subject) is None and reader.opening_key(subject) is None
     with pytest.raises(StorageError, match="no key for subject case:NOBODY"):
         reader.opening_cipher("case:NOBODY")
+
+
+def test_a_replay_reads_each_pages_keys_afresh_and_keeps_no_others(
+    ledger: ScrutinyLedger, initialised: tuple[str, Path]
+) -> None:
+    from ledger.sealing import subjects_in
+    from projections.feed import pages
+
+    recorder = ledger.ledger_recorder
+    subject = f"case:{CASE}"
+    opened: list[dict[str, Any]] = []
+    for page in pages(recorder, -1, page_size=1):
+        item = page[0]
+        # Memory follows the page, not the log: only this page's subjects are cached.
+        assert set(recorder.subject_keys._cache) == subjects_in(item.record.state)
+        if item.record.stream_id == subject:
+            assert CHILD_TEXT in item.data["summary"]
+            erase(initialised[0], subject)  # by another process, while the replay goes on
+        if item.record.stream_id == "activity:ACT-2019-09":
+            opened.append(item.data)
+    assert opened == [opened[0]] and opened[0]["findings"] == [ERASED, ERASED]
