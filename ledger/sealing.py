@@ -129,6 +129,20 @@ def open_state(
             parent[name] = _open_one(value, keys, _aad(stream_id, version, path, None))
 
 
+def subjects_at(state: Mapping[str, Any], paths: Iterable[FieldPath]) -> set[str]:
+    """The subjects named by the envelopes at ``paths`` of a decoded state (what
+    :func:`open_state` will ask keys for; a value that is not an envelope
+    names none, and opening it fails)."""
+    found: set[str] = set()
+    for path in paths:
+        parent, name = _parent(state, path)
+        value: Any = None if parent is None else parent.get(name)
+        for item in value if isinstance(value, list) else (value,):
+            if is_envelope(item) and isinstance(item["subject"], str):
+                found.add(item["subject"])
+    return found
+
+
 # An envelope as RFC 8785 writes it (keys sorted, no spaces).
 _ENVELOPE = re.compile(rb'\{"aes256gcm":"[A-Za-z0-9+/=]*","subject":"((?:[^"\\]|\\.)*)"\}')
 

@@ -16,7 +16,7 @@ from eventsourcing.utils import resolve_topic
 
 from ledger.domain.base import DomainEvent
 from ledger.records import StoredRecord
-from ledger.sealing import FieldPath, KeyRing, open_state, subjects_in
+from ledger.sealing import FieldPath, open_state, subjects_at
 from ledger.storage.recorder import LedgerRecorder
 from ledger.storage.subject_keys import SubjectKeyStore
 
@@ -73,12 +73,11 @@ class Item:
 
     __slots__ = ("_event", "_topic", "data", "position", "record")
 
-    def __init__(self, record: StoredRecord, keys: KeyRing) -> None:
+    def __init__(self, record: StoredRecord, data: dict[str, Any], topic: _Topic | None) -> None:
         self.record = record
         self.position: int = record.position
-        self.data: dict[str, Any]
-        self._topic: _Topic | None
-        self.data, self._topic = _load(record, keys)
+        self.data = data
+        self._topic = topic
         self._event: DomainEvent | None | bool = False
 
     @property
@@ -94,23 +93,26 @@ class Item:
         return self._event  # type: ignore[return-value]
 
 
-def _load(record: StoredRecord, keys: KeyRing) -> tuple[dict[str, Any], _Topic | None]:
+# A stored record read: its JSON object (still sealed), its topic, and the
+# paths of its personal fields.
+_Read = tuple[StoredRecord, dict[str, Any], "_Topic | None", "tuple[FieldPath, ...]"]
+
+
+def _read(record: StoredRecord) -> _Read:
     topic = record.topic
     if not topic.startswith("ledger.") or ":" not in topic:
-        return {}, None
+        return record, {}, None, ()
     try:
         data = _parse(record.state.decode("utf-8"))
     except ValueError:
-        return {}, None
+        return record, {}, None, ()
     if not isinstance(data, dict):
-        return {}, None
+        return record, {}, None, ()
     kind = _TOPICS.get(topic)
     if kind is None:
         kind = _TOPICS[topic] = _Topic(topic, resolve_topic(topic))
-    paths = kind.paths if kind.paths is not None else kind.event_class.personal_paths(data)
-    if paths:
-        open_state(data, paths, stream_id=record.stream_id, version=record.stream_version, keys=keys)
-    return data, kind
+    paths = kind.paths if kind.paths is not None else tuple(kind.event_class.personal_paths(data))
+    return record, data, kind, paths
 
 
 _DECODER = json.JSONDecoder()
@@ -164,7 +166,14 @@ def pages(
 
 
 def _opened(records: list[StoredRecord], keys: SubjectKeyStore, *, forget_others: bool) -> list[Item]:
-    """The records as items, their subjects' keys read first in bulk."""
-    keys.prefetch((subject for record in records for subject in subjects_in(record.state)),
+    """The records as items: parsed, the keys of the subjects they seal read
+    in bulk (their envelopes name them), then opened."""
+    read = [_read(record) for record in records]
+    keys.prefetch({subject for _, data, _, paths in read if paths for subject in subjects_at(data, paths)},
                   forget_others=forget_others)
-    return [Item(record, keys) for record in records]
+    items = []
+    for record, data, kind, paths in read:
+        if paths:
+            open_state(data, paths, stream_id=record.stream_id, version=record.stream_version, keys=keys)
+        items.append(Item(record, data, kind))
+    return items

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from ledger.errors import IntegrityFailure, InvalidInputError
 from ledger.records import canonical_json
-from ledger.sealing import ALGORITHM, ERASED, open_state, seal_state, subjects_in
+from ledger.sealing import ALGORITHM, ERASED, open_state, seal_state, subjects_at, subjects_in
 from tests.memory_keys import MemoryKeys
 
 
@@ -109,7 +110,9 @@ def test_the_subjects_of_a_stored_state_are_found_in_its_bytes(
     state = {"summary": summary, "findings": findings, "other": other, "values": {}}
     seal_state(state, PATHS, subject_id='case:A"\\b', stream_id="case:A", version=1, keys=keys)
     assert subjects_in(canonical_json(state)) == {'case:A"\\b'}
+    assert subjects_at(json.loads(canonical_json(state)), PATHS) == {'case:A"\\b'}
     assert subjects_in(canonical_json({"summary": summary, "other": other})) == set()
+    assert subjects_at({"summary": summary, "findings": [other]}, PATHS) == set()
 
 
 @given(stream_id=st.text(max_size=40), version=st.integers(min_value=0, max_value=2**60),
