@@ -165,15 +165,18 @@ def pages(
         yield _opened(records, keys, forget_others=True)
 
 
-def _opened(records: list[StoredRecord], keys: SubjectKeyStore, *, forget_others: bool) -> list[Item]:
+def _opened(records: list[StoredRecord], keys: SubjectKeyStore, *,
+            forget_others: bool) -> list[Item]:
     """The records as items: parsed, the keys of the subjects they seal read
     in bulk (their envelopes name them), then opened."""
     read = [_read(record) for record in records]
-    keys.prefetch({subject for _, data, _, paths in read if paths for subject in subjects_at(data, paths)},
-                  forget_others=forget_others)
+    subjects = {subject for _, data, _, paths in read if paths
+                for subject in subjects_at(data, paths)}
+    keys.prefetch(subjects, forget_others=forget_others)
     items = []
     for record, data, kind, paths in read:
         if paths:
-            open_state(data, paths, stream_id=record.stream_id, version=record.stream_version, keys=keys)
+            open_state(data, paths, stream_id=record.stream_id,
+                       version=record.stream_version, keys=keys)
         items.append(Item(record, data, kind))
     return items

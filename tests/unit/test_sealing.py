@@ -132,14 +132,17 @@ def test_the_associated_data_is_the_canonical_json_of_where_the_field_sits(
     assert _aad(stream_id, version, tuple(path), index) == expected
 
 
-@pytest.mark.parametrize("value", [42, {"name": "A \"quoted\" name", "age": 7}, "tab\there", "é ü ✓"])
+@pytest.mark.parametrize(
+    "value", [42, {"name": "A \"quoted\" name", "age": 7}, "tab\there", "é ü ✓"])
 def test_values_other_than_plain_text_open_as_they_were_sealed(value: Any) -> None:
     keys = MemoryKeys()
     assert opened(keys, sealed(keys, {"summary": value})) == {"summary": value}
 
 
 @pytest.mark.parametrize("blob", [12345, None, "AAAA*AAA", "AAAA\u00e9AAA", "AAAA=AAA"])
-def test_an_envelope_whose_sealed_part_is_not_base64_text_is_an_integrity_failure(blob: Any) -> None:
+def test_an_envelope_whose_sealed_part_is_not_base64_text_is_an_integrity_failure(
+    blob: Any,
+) -> None:
     keys = MemoryKeys()
     keys.sealing_key("case:A")
     with pytest.raises(IntegrityFailure, match="altered or moved"):
