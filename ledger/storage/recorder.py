@@ -104,7 +104,7 @@ class LedgerRecorder(ApplicationRecorder):
                     size, leaf_hashes, lambda level, idx: frontier[(level, idx)]
                 )
                 cursor.executemany(self._sql.insert_events, rows)
-                cursor.executemany(self._sql.insert_nodes, nodes)
+                self._sql.write_nodes(cursor, nodes)
                 # The keys of every sealed field are live, and new ones stored with it.
                 keys_are_live = self.subject_keys.send_settlement(cursor, sealed, now)
             keys_are_live()
@@ -463,6 +463,7 @@ class _HotPathSQL:
     insert_events: str
     insert_nodes: str
     select_node: str
+    is_sqlite: bool
 
     @classmethod
     def for_dialect(cls, is_sqlite: bool) -> _HotPathSQL:
@@ -478,9 +479,25 @@ class _HotPathSQL:
                 "(position, stream_id, stream_version, topic, recorded_at, state) "
                 f"VALUES ({p}, {p}, {p}, {p}, {p}, {p})"
             ),
-            insert_nodes=f"INSERT INTO ledger_tree (level, idx, hash) VALUES ({p}, {p}, {p})",
+            insert_nodes=(
+                "INSERT INTO ledger_tree (level, idx, hash) VALUES (?, ?, ?)" if is_sqlite else
+                "INSERT INTO ledger_tree (level, idx, hash) "
+                "SELECT * FROM unnest(%s::smallint[], %s::bigint[], %s::bytea[])"
+            ),
             select_node=f"SELECT hash FROM ledger_tree WHERE level = {p} AND idx = {p}",
+            is_sqlite=is_sqlite,
         )
+
+    def write_nodes(self, cursor: Any, nodes: Sequence[tuple[int, int, bytes]]) -> None:
+        """Insert an append's tree nodes: one statement per node on SQLite (in
+        process, no round trip); on PostgreSQL one statement for them all, as
+        three arrays, so the server runs one insert where a batch of 100 events
+        would cost it about 200."""
+        if self.is_sqlite:
+            cursor.executemany(self.insert_nodes, nodes)
+        elif nodes:
+            levels, indexes, hashes = zip(*nodes)
+            cursor.execute(self.insert_nodes, (list(levels), list(indexes), list(hashes)))
 
 
 # A stored row as the driver returns it, in this order, and as a record.
