@@ -142,6 +142,7 @@ class SubjectKeyStore:
                 self._ciphers.clear()
                 return
             for subject_id in wanted:
+                self._ciphers.pop(subject_id, None)
                 if subject_id in loaded:
                     self._cache[subject_id] = loaded[subject_id]
                 else:

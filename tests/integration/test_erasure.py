@@ -332,6 +332,7 @@ def test_an_opener_kept_for_a_subject_is_forgotten_with_its_key(
     assert opener is not None and reader.opening_cipher(subject) is opener  # kept
     erase(initialised[0], subject)  # by another process's store
     reader.prefetch([subject])  # what every read of the log starts with
+    assert subject not in reader._ciphers  # the destroyed key is not kept in the process
     assert reader.opening_cipher(subject) is None and reader.opening_key(subject) is None
     with pytest.raises(StorageError, match="no key for subject case:NOBODY"):
         reader.opening_cipher("case:NOBODY")
