@@ -124,19 +124,30 @@ class Database:
                 yield conn
 
     @contextlib.contextmanager
-    def write_cursor(self) -> Iterator[Any]:
+    def write_cursor(self, *, begin_in_pipeline: bool = False) -> Iterator[Any]:
         """One write transaction on a pooled driver connection, for the append path.
 
         Same guarantees as :meth:`write` (``BEGIN IMMEDIATE`` on SQLite, commit
         on success, rollback on any error, driver errors translated), without
         SQLAlchemy's per-statement machinery.
+
+        ``begin_in_pipeline`` (PostgreSQL): psycopg begins a transaction by
+        sending ``BEGIN`` and waiting for it, a round trip of its own. With
+        this flag the connection is put in autocommit mode, so psycopg sends
+        none, and the block's first statements must be a :meth:`pipeline`
+        opened with ``begin=True``, which sends ``BEGIN`` in the same round
+        trip as them. The connection goes back to the pool as it came.
         """
         with translate_errors(self.driver_error):
             connection = self.engine.raw_connection()
+            driver: Any = connection.driver_connection
+            own_begin = begin_in_pipeline and not self.is_sqlite
             try:
                 cursor = connection.cursor()
                 if self.is_sqlite:
                     cursor.execute("BEGIN IMMEDIATE")
+                elif own_begin:
+                    driver.autocommit = True
                 try:
                     yield cursor
                     connection.commit()
@@ -145,14 +156,21 @@ class Database:
                     raise
                 finally:
                     cursor.close()
+                    if own_begin:
+                        try:
+                            driver.autocommit = False
+                        except self.driver_error as exc:  # still in a transaction, or broken:
+                            connection.invalidate(exc)  # never back in the pool like this
             finally:
                 connection.close()
 
     @contextlib.contextmanager
-    def pipeline(self, cursor: Any) -> Iterator[None]:
+    def pipeline(self, cursor: Any, *, begin: bool = False) -> Iterator[None]:
         """PostgreSQL: send the block's statements without waiting for each
         result (a fetch waits for what was sent before it; leaving the block
-        waits for the rest, raising the first error). SQLite: nothing to do.
+        waits for the rest, raising the first error). With ``begin``, the
+        block starts the transaction of a :meth:`write_cursor` opened with
+        ``begin_in_pipeline``. SQLite: nothing to do.
 
         When the block itself raises, that error is the one reported: the
         pipeline is closed quietly (psycopg would log the error of closing an
@@ -164,12 +182,24 @@ class Database:
         pipeline = cursor.connection.pipeline()
         pipeline.__enter__()
         try:
+            if begin:
+                cursor.execute("BEGIN")
             yield
         except BaseException:
             with contextlib.suppress(Exception):
                 pipeline.__exit__(None, None, None)
             raise
         pipeline.__exit__(None, None, None)
+
+    def send_commit(self, cursor: Any) -> None:
+        """Inside a :meth:`pipeline` block on PostgreSQL: queue the commit
+        behind the statements already sent, so that they and the commit travel
+        in one round trip. The transaction ends with the block, and the commit
+        of :meth:`write_cursor` then has nothing left to do. If a statement
+        before it fails, the server skips the commit and the block raises.
+        SQLite: nothing to do here; :meth:`write_cursor` commits."""
+        if not self.is_sqlite:
+            cursor.execute("COMMIT")
 
     @property
     def driver_error(self) -> type[Exception]:

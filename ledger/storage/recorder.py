@@ -79,35 +79,38 @@ class LedgerRecorder(ApplicationRecorder):
         now = format_recorded_at(datetime.now(timezone.utc))
         # The hot path talks to a pooled driver connection: no statement
         # compilation, no result wrapping (see Database.write_cursor).
-        with self.database.write_cursor() as cursor:
-            # On PostgreSQL the statements travel pipelined: the head's in one
-            # round trip, the rows, tree nodes and keys in a second, the commit
-            # in a third. Every read comes before the first write is sent, so
-            # a refused write (a rival's stream version) surfaces when the
-            # block ends, as one error. Nothing commits before the keys are
-            # judged live.
-            with self.database.pipeline(cursor):
+        with self.database.write_cursor(begin_in_pipeline=True) as cursor:
+            # On PostgreSQL the statements travel pipelined, in two round
+            # trips: the BEGIN, the head and the keys' settlement, then the
+            # rows and tree nodes with the COMMIT behind them. No row is sent
+            # before the keys are judged live, and a refused write (a rival's
+            # stream version) surfaces when its block ends, as one error.
+            with self.database.pipeline(cursor, begin=True):
                 # One statement takes the append lock, reads the head and moves it.
-                size, recorded_at = self._advance_head(cursor, len(stored_events), now)
-                frontier = self._frontier_for(cursor, size)
-                rows = []
-                leaf_hashes = []
-                for offset, stored in enumerate(stored_events):
-                    position = size + offset
-                    stream_id = str(stored.originator_id)
-                    version = stored.originator_version
-                    rows.append((position, stream_id, version, stored.topic, recorded_at, stored.state))
-                    leaf_hashes.append(leaf_hash(
-                        leaf_input(position, stream_id, version, stored.topic, recorded_at, stored.state)
-                    ))
-                nodes = integrity.complete_subtrees_after_append(
-                    size, leaf_hashes, lambda level, idx: frontier[(level, idx)]
-                )
+                cursor.execute(self._sql.advance_head, (len(stored_events), now, now))
+                # Under that lock: the keys of every sealed field are live, new ones stored.
+                keys_are_live = self.subject_keys.send_settlement(cursor, sealed, now)
+            size, recorded_at = self._advanced_head(cursor, len(stored_events))
+            keys_are_live()
+            frontier = self._frontier_for(cursor, size)
+            rows = []
+            leaf_hashes = []
+            for offset, stored in enumerate(stored_events):
+                position = size + offset
+                stream_id = str(stored.originator_id)
+                version = stored.originator_version
+                rows.append((position, stream_id, version, stored.topic, recorded_at, stored.state))
+                leaf_hashes.append(leaf_hash(
+                    leaf_input(position, stream_id, version, stored.topic, recorded_at, stored.state)
+                ))
+            nodes = integrity.complete_subtrees_after_append(
+                size, leaf_hashes, lambda level, idx: frontier[(level, idx)]
+            )
+            with self.database.pipeline(cursor):
                 cursor.executemany(self._sql.insert_events, rows)
                 self._sql.write_nodes(cursor, nodes)
-                # The keys of every sealed field are live, and new ones stored with it.
-                keys_are_live = self.subject_keys.send_settlement(cursor, sealed, now)
-            keys_are_live()
+                if in_transaction is None:
+                    self.database.send_commit(cursor)
             if in_transaction is not None:
                 in_transaction(cursor, size)
             new_size = size + len(stored_events)
@@ -118,9 +121,9 @@ class LedgerRecorder(ApplicationRecorder):
             self._frontier = (new_size, new_frontier)
         return list(range(size + NOTIFICATION_ID_OFFSET, new_size + NOTIFICATION_ID_OFFSET))
 
-    def _advance_head(self, cursor: Any, count: int, now: str) -> tuple[int, str]:
-        """Lock the head row, add ``count`` and return (old size, recorded_at)."""
-        cursor.execute(self._sql.advance_head, (count, now, now))
+    def _advanced_head(self, cursor: Any, count: int) -> tuple[int, str]:
+        """(old size, recorded_at) from the head update just run on ``cursor``,
+        which added ``count``."""
         row = cursor.fetchone()
         if row is None:
             raise StorageError("the ledger's head row is missing; run 'scrutiny init'")

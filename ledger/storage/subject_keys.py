@@ -191,20 +191,22 @@ class SubjectKeyStore:
             now = format_recorded_at(datetime.now(timezone.utc))
         with self._lock:
             pending = {s: self._pending[s] for s in checked if s in self._pending}
+        # A cursor of its own: ``cursor`` may still hold a result its owner
+        # has yet to read (the head, in an append).
+        own = cursor.connection.cursor()
         if self.database.is_sqlite:
-            stored = self._stored_keys_sqlite(cursor, checked)
+            stored = self._stored_keys_sqlite(own, checked)
             new = [(s, key, now) for s, key in pending.items() if s not in stored]
             if new:  # the append lock is held: no rival can store one meanwhile
-                cursor.executemany(
+                own.executemany(
                     "INSERT INTO ledger_subject_keys (subject_id, key, created_at) "
                     "VALUES (?, ?, ?)", new)
             added = {s for s, _key, _now in new}
             return lambda: self._judge(checked, pending, stored, added)
-        result = cursor.connection.cursor()
-        result.execute(_SETTLE_POSTGRESQL, (checked, [pending.get(s) for s in checked], now))
+        own.execute(_SETTLE_POSTGRESQL, (checked, [pending.get(s) for s in checked], now))
 
         def check() -> None:
-            rows = result.fetchall()
+            rows = own.fetchall()
             stored = {str(row[0]): _key_of(row[1]) for row in rows if not row[2]}
             self._judge(checked, pending, stored, {str(row[0]) for row in rows if row[2]})
 
