@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from pathlib import Path
 
@@ -190,6 +190,21 @@ class Database:
                 pipeline.__exit__(None, None, None)
             raise
         pipeline.__exit__(None, None, None)
+
+    def row_of(self, cursor: Any) -> Callable[[], Any]:
+        """The first row of the statement just run on ``cursor``, as a call.
+
+        SQLite: read at once, which finishes the statement. A write statement
+        left unfinished slowed every later statement of the transaction
+        (measured: batch appends at 0.34-0.37 of eventsourcing's rate instead
+        of 0.46-0.50).
+        PostgreSQL: read when called; inside a :meth:`pipeline` that waits
+        for the server, so the caller reads it once the block has ended.
+        """
+        if self.is_sqlite:
+            row = cursor.fetchone()
+            return lambda: row
+        return cursor.fetchone
 
     def send_commit(self, cursor: Any) -> None:
         """Inside a :meth:`pipeline` block on PostgreSQL: queue the commit

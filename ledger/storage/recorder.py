@@ -88,9 +88,10 @@ class LedgerRecorder(ApplicationRecorder):
             with self.database.pipeline(cursor, begin=True):
                 # One statement takes the append lock, reads the head and moves it.
                 cursor.execute(self._sql.advance_head, (len(stored_events), now, now))
+                head = self.database.row_of(cursor)
                 # Under that lock: the keys of every sealed field are live, new ones stored.
                 keys_are_live = self.subject_keys.send_settlement(cursor, sealed, now)
-            size, recorded_at = self._advanced_head(cursor, len(stored_events))
+            size, recorded_at = self._advanced_head(head(), len(stored_events))
             keys_are_live()
             frontier = self._frontier_for(cursor, size)
             rows = []
@@ -121,10 +122,9 @@ class LedgerRecorder(ApplicationRecorder):
             self._frontier = (new_size, new_frontier)
         return list(range(size + NOTIFICATION_ID_OFFSET, new_size + NOTIFICATION_ID_OFFSET))
 
-    def _advanced_head(self, cursor: Any, count: int) -> tuple[int, str]:
-        """(old size, recorded_at) from the head update just run on ``cursor``,
+    def _advanced_head(self, row: Any, count: int) -> tuple[int, str]:
+        """(old size, recorded_at) from the row returned by the head update,
         which added ``count``."""
-        row = cursor.fetchone()
         if row is None:
             raise StorageError("the ledger's head row is missing; run 'scrutiny init'")
         return int(row[0]) - count, str(row[1])
