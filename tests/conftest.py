@@ -12,6 +12,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,3 +75,17 @@ def initialised(db_url: str, key_path: Path) -> tuple[str, Path]:
     key_path.parent.mkdir(parents=True, exist_ok=True)
     init_ledger(db_url, key_path, "test.scrutiny-ledger/ledger")
     return db_url, key_path
+
+
+@pytest.fixture
+def pg_database() -> Iterator[Any]:
+    """A ledger schema on PostgreSQL alone, for what only that engine does
+    (pooled connections, pipelined round trips)."""
+    from ledger.storage.database import Database
+
+    url, schema = new_pg_schema_url()
+    database = Database(url)
+    database.create_schema()
+    yield database
+    database.dispose()
+    drop_pg_schema(schema)

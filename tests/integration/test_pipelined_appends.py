@@ -11,7 +11,6 @@ every read now comes before the first write, and the block closes quietly.)
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,6 @@ from sqlalchemy import event
 from ledger.errors import ConflictError
 from ledger.storage.database import Database
 from ledger.storage.recorder import LedgerRecorder
-from tests.conftest import drop_pg_schema, new_pg_schema_url
 
 
 def _event(version: int) -> StoredEvent:
@@ -50,16 +48,6 @@ def test_a_stream_version_recorded_first_by_a_rival_is_one_conflict_and_nothing_
     finally:
         ours_db.dispose()
         rival_db.dispose()
-
-
-@pytest.fixture
-def pg_database() -> Iterator[Database]:
-    url, schema = new_pg_schema_url()
-    database = Database(url)
-    database.create_schema()
-    yield database
-    database.dispose()
-    drop_pg_schema(schema)
 
 
 def test_an_append_on_postgresql_waits_for_the_server_twice(
