@@ -89,13 +89,7 @@ def tree_rows(position: int, layout: str) -> list[tuple[int, int, bytes]]:
 def measure(before: int = 10_000, count: int = 10_000, batch: int = 100) -> dict[str, Any]:
     """Seconds spent appending ``count`` events after ``before``, by each store."""
     with Scratch("sqlite") as scratch:
-        ledger = LedgerStore(scratch.place("ledger"), scratch.directory / "keys" / "p.key")
-        plain = PlainStore(scratch.place("plain"))
-        log = RealisticLog(ledger.app.subject_keys)
-        while ledger.size() < before:
-            events = log.stored(min(1000, before - ledger.size()))
-            ledger.insert(events)
-            plain.insert(plain.encode(events))
+        ledger, plain, log = _grown(scratch, before)
         start = ledger.size()
         spent = {"ledger": 0.0, "eventsourcing": 0.0}
         done = 0
@@ -123,6 +117,19 @@ def measure(before: int = 10_000, count: int = 10_000, batch: int = 100) -> dict
             layout: spent["eventsourcing"] / (outside + floors[layout]) for layout in LAYOUTS
         },
     }
+
+
+def _grown(scratch: Scratch, before: int) -> tuple[LedgerStore, PlainStore, RealisticLog]:
+    """A ledger and a plain eventsourcing store in ``scratch``, both given the
+    same realistic events, 1,000 per commit, until the ledger holds ``before``."""
+    ledger = LedgerStore(scratch.place("ledger"), scratch.directory / "keys" / "p.key")
+    plain = PlainStore(scratch.place("plain"))
+    log = RealisticLog(ledger.app.subject_keys)
+    while ledger.size() < before:
+        events = log.stored(min(1000, before - ledger.size()))
+        ledger.insert(events)
+        plain.insert(plain.encode(events))
+    return ledger, plain, log
 
 
 def _raw_floors(ledger_file: Path, directory: Path, start: int, count: int,
@@ -217,13 +224,7 @@ def single_acts(before: int = 10_000, count: int = 1_000,
         parent = "/dev/shm" if where == "tmpfs" else None
         directory = Path(tempfile.mkdtemp(prefix="scrutiny-floors-", dir=parent))
         with Scratch("sqlite", directory=directory) as scratch:
-            ledger = LedgerStore(scratch.place("ledger"), scratch.directory / "keys" / "p.key")
-            plain = PlainStore(scratch.place("plain"))
-            log = RealisticLog(ledger.app.subject_keys)
-            while ledger.size() < before:
-                events = log.stored(min(1000, before - ledger.size()))
-                ledger.insert(events)
-                plain.insert(plain.encode(events))
+            ledger, plain, log = _grown(scratch, before)
             results = Results("sqlite", [before])
             append_acts(results, before, count, log, ledger, plain)
             ledger_rate = results.value("append_single_ledger_app", before)
